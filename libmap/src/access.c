@@ -1,0 +1,71 @@
+/*
+ * access.c — lookup (Go's mapaccess): the generic entry point, the typed
+ * fast paths, and the unchecked re-lookup that iteration uses.
+ */
+#include "detect.h"
+#include "find.h"
+
+static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, void *value_out,
+                                      int kind)
+{
+    read_check(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP);
+    unsigned i;
+    uint8_t *b = map_find(m, key, kind, &i);
+    if (b == NULL)
+        return false;
+    if (value_out != NULL)
+        copy_value(value_out, value_data(m, slot_value(m, b, i)), m->t.value_size);
+    return true;
+}
+
+bool libmap_lookup(const libmap *m, const void *key, void *value_out)
+{
+    if (UNLIKELY(m == NULL || key == NULL))
+        return false;
+    switch (m->t.key_kind) {
+    case LIBMAP_KEY_U64:
+        return lookup_impl(m, key, value_out, LIBMAP_KEY_U64);
+    case LIBMAP_KEY_U32:
+        return lookup_impl(m, key, value_out, LIBMAP_KEY_U32);
+    case LIBMAP_KEY_STRING: {
+        const libmap_str *s = key;
+        if (UNLIKELY(s->ptr == NULL && s->len != 0))
+            return false;
+        return lookup_impl(m, key, value_out, LIBMAP_KEY_STRING);
+    }
+    default:
+        return lookup_impl(m, key, value_out, LIBMAP_KEY_BYTES);
+    }
+}
+
+bool libmap_lookup_u64(const libmap *m, uint64_t key, void *value_out)
+{
+    if (UNLIKELY(m == NULL || m->t.key_kind != LIBMAP_KEY_U64))
+        return false;
+    return lookup_impl(m, &key, value_out, LIBMAP_KEY_U64);
+}
+
+bool libmap_lookup_u32(const libmap *m, uint32_t key, void *value_out)
+{
+    if (UNLIKELY(m == NULL || m->t.key_kind != LIBMAP_KEY_U32))
+        return false;
+    return lookup_impl(m, &key, value_out, LIBMAP_KEY_U32);
+}
+
+bool libmap_lookup_str(const libmap *m, const char *key, size_t len, void *value_out)
+{
+    if (UNLIKELY(m == NULL || m->t.key_kind != LIBMAP_KEY_STRING || (key == NULL && len != 0)))
+        return false;
+    libmap_str s = {key, len};
+    return lookup_impl(m, &s, value_out, LIBMAP_KEY_STRING);
+}
+
+uint8_t *map_access_k(const struct libmap *m, const void *key, uint8_t **value)
+{
+    unsigned i;
+    uint8_t *b = map_find(m, key, KIND_DYNAMIC, &i);
+    if (b == NULL)
+        return NULL;
+    *value = slot_value(m, b, i);
+    return slot_key(m, b, i);
+}

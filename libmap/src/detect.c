@@ -1,0 +1,187 @@
+/*
+ * detect.c — the panic path: fill the panic record, run the panic hooks,
+ * print Go's message and a line naming both threads, abort().
+ *
+ * Only the first thread to panic reports; a second one (both racing writers
+ * often notice) parks until the first has aborted the process, so that its
+ * stack still shows where it was writing.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct libmap_panic_record libmap_panic_record;
+
+libmap_write_hook map_write_hook;
+void *map_write_hook_ctx;
+
+static struct {
+    libmap_panic_hook fn;
+    void *ctx;
+} hooks[LIBMAP_MAX_PANIC_HOOKS];
+static _Atomic unsigned nhooks;
+static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_flag panicking = ATOMIC_FLAG_INIT;
+
+static __thread int32_t cached_tid __attribute__((tls_model("initial-exec")));
+
+static void forget_tid(void) { cached_tid = 0; }
+
+static void register_atfork(void) { pthread_atfork(NULL, NULL, forget_tid); }
+
+int32_t current_tid(void)
+{
+    if (__builtin_expect(cached_tid == 0, 0)) {
+        static pthread_once_t once = PTHREAD_ONCE_INIT;
+        pthread_once(&once, register_atfork);
+        cached_tid = (int32_t)syscall(SYS_gettid);
+    }
+    return cached_tid;
+}
+
+int libmap_add_panic_hook(libmap_panic_hook fn, void *ctx)
+{
+    if (fn == NULL)
+        return LIBMAP_EINVAL;
+    pthread_mutex_lock(&hooks_lock);
+    unsigned n = atomic_load(&nhooks);
+    int rc = LIBMAP_ENOMEM;
+    if (n < LIBMAP_MAX_PANIC_HOOKS) {
+        hooks[n].fn = fn;
+        hooks[n].ctx = ctx;
+        atomic_store(&nhooks, n + 1);
+        rc = 0;
+    }
+    pthread_mutex_unlock(&hooks_lock);
+    return rc;
+}
+
+void libmap_debug_set_write_hook(libmap_write_hook fn, void *ctx)
+{
+    map_write_hook_ctx = ctx;
+    map_write_hook = fn;
+}
+
+static const char *panic_message(enum libmap_panic_kind kind)
+{
+    switch (kind) {
+    case LIBMAP_PANIC_CONCURRENT_WRITES:
+        return "concurrent map writes";
+    case LIBMAP_PANIC_READ_WRITE:
+        return "concurrent map read and map write";
+    case LIBMAP_PANIC_ITERATION_WRITE:
+        return "concurrent map iteration and map write";
+    default:
+        return "libmap panic";
+    }
+}
+
+static const char *op_name(uint32_t op)
+{
+    static const char *const names[] = {"none", "assign", "delete", "clear", "lookup", "iterate"};
+    return op < sizeof names / sizeof names[0] ? names[op] : "unknown";
+}
+
+/* A tiny async-signal-safe line builder (no stdio on the panic path). */
+struct line {
+    char buf[256];
+    size_t len;
+};
+
+static void put_str(struct line *l, const char *s)
+{
+    while (*s && l->len < sizeof l->buf - 1)
+        l->buf[l->len++] = *s++;
+}
+
+static void put_num(struct line *l, uint64_t v, unsigned base)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = "0123456789abcdef"[v % base];
+        v /= base;
+    } while (v);
+    while (n && l->len < sizeof l->buf - 1)
+        l->buf[l->len++] = tmp[--n];
+}
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w <= 0)
+            return;
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+static int64_t clock_ns(clockid_t c)
+{
+    struct timespec ts;
+    clock_gettime(c, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+_Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
+                         uint64_t writer_word)
+{
+    if (atomic_flag_test_and_set(&panicking)) {
+        /* another thread is reporting and will abort the process */
+        for (;;)
+            pause();
+    }
+    struct libmap_panic_record *r = &libmap_panic_record;
+    const char *msg = panic_message(kind);
+    r->version = LIBMAP_PANIC_RECORD_VERSION;
+    r->kind = kind;
+    r->map = m;
+    r->op = op;
+    r->writer_op = (uint32_t)(writer_word & LIBMAP_WRITER_OP_MASK);
+    r->tid = current_tid();
+    r->writer_tid = (int32_t)(writer_word >> LIBMAP_WRITER_TID_SHIFT);
+    r->writer_held = (writer_word & LIBMAP_WRITER_HELD) ? 1 : 0;
+    r->pid = (int32_t)getpid();
+    r->realtime_ns = clock_ns(CLOCK_REALTIME);
+    r->monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+    size_t n = strlen(msg);
+    memcpy(r->message, msg, n + 1);
+    atomic_signal_fence(memory_order_seq_cst);
+    r->magic = LIBMAP_PANIC_MAGIC;
+    atomic_thread_fence(memory_order_seq_cst);
+
+    unsigned nh = atomic_load(&nhooks);
+    for (unsigned i = 0; i < nh; i++)
+        hooks[i].fn(r, hooks[i].ctx);
+
+    struct line l = {.len = 0};
+    put_str(&l, "fatal error: ");
+    put_str(&l, msg);
+    put_str(&l, "\n");
+    write_all(2, l.buf, l.len);
+    l.len = 0;
+    put_str(&l, "map 0x");
+    put_num(&l, (uint64_t)(uintptr_t)m, 16);
+    put_str(&l, ": ");
+    put_str(&l, op_name(op));
+    put_str(&l, " by thread ");
+    put_num(&l, (uint64_t)(uint32_t)r->tid, 10);
+    if (r->writer_tid != 0) {
+        put_str(&l, " collided with ");
+        put_str(&l, op_name(r->writer_op));
+        put_str(&l, " by thread ");
+        put_num(&l, (uint64_t)(uint32_t)r->writer_tid, 10);
+        put_str(&l, r->writer_held ? " (writer)" : " (writer, just finished)");
+    } else {
+        put_str(&l, " collided with an unknown writer");
+    }
+    put_str(&l, "\n");
+    write_all(2, l.buf, l.len);
+    abort();
+}

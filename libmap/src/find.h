@@ -1,0 +1,57 @@
+/*
+ * find.h — locating a key: the bucket search shared by lookup, delete and
+ * iteration's re-lookup, specialized by key kind.
+ */
+#ifndef LIBMAP_FIND_H
+#define LIBMAP_FIND_H
+
+#include "key.h"
+
+/* The bucket a lookup must search for hash: the new bucket, or during growth
+ * the old one when it has not been evacuated yet. */
+static ALWAYS_INLINE uint8_t *home_bucket(const struct libmap *m, uint64_t hash)
+{
+    size_t mask = bucket_mask(m->B);
+    uint8_t *b = bucket_at(m, m->buckets, hash & mask);
+    if (UNLIKELY(m->oldbuckets != NULL)) {
+        if (!same_size_grow(m))
+            mask >>= 1;
+        uint8_t *ob = bucket_at(m, m->oldbuckets, hash & mask);
+        if (!evacuated(ob))
+            b = ob;
+    }
+    return b;
+}
+
+/* Search the chain starting at b for key. Returns the bucket holding it and
+ * sets *slot, or returns NULL. Stops at the first EMPTY_REST. */
+static ALWAYS_INLINE uint8_t *chain_find(const struct libmap *m, uint8_t *b, const void *key,
+                                         uint8_t top, int kind, unsigned *slot)
+{
+    do {
+        uint64_t w = load_tophash(b);
+        for (uint64_t match = match_top(w, top); match; match &= match - 1) {
+            unsigned i = first_slot(match);
+            if (LIKELY(key_equal(m, key, key_data(m, slot_key(m, b, i)), kind))) {
+                *slot = i;
+                return b;
+            }
+        }
+        if (zero_bytes(w))
+            return NULL; /* an EMPTY_REST: nothing further in this chain */
+        b = bucket_overflow(m, b);
+    } while (b != NULL);
+    return NULL;
+}
+
+/* Find key in the map; returns its bucket and sets *slot, or NULL. */
+static ALWAYS_INLINE uint8_t *map_find(const struct libmap *m, const void *key, int kind,
+                                       unsigned *slot)
+{
+    if (m->count == 0)
+        return NULL;
+    uint64_t hash = key_hash(m, key, kind);
+    return chain_find(m, home_bucket(m, hash), key, tophash(hash), kind, slot);
+}
+
+#endif /* LIBMAP_FIND_H */

@@ -1,0 +1,267 @@
+/*
+ * grow.c — starting growth, evacuating old buckets, overflow buckets
+ * (Go's hashGrow, growWork, evacuate, advanceEvacuationMark, newoverflow).
+ *
+ * Evacuating one old bucket is all-or-nothing: its destinations (new bucket
+ * X, and Y when doubling) are empty until it is evacuated, because assign
+ * evacuates a key's old bucket before inserting into its new one. So the
+ * number of overflow buckets an evacuation needs is known in advance; when
+ * the old bucket has a chain, they are reserved before anything moves, and a
+ * failed reservation leaves the map untouched.
+ */
+#include "key.h"
+
+static void note_overflow(struct libmap *m)
+{
+    /* Exact below B=16, then sampled with probability 1/2^(B-15). */
+    if (m->B < 16) {
+        m->noverflow++;
+        return;
+    }
+    uint64_t mask = ((uint64_t)1 << (m->B - 15)) - 1;
+    if ((map_rand(m) & mask) == 0)
+        m->noverflow++;
+}
+
+/* Buckets still free in the current array's preallocated overflow area. */
+static size_t prealloc_left(const struct libmap *m)
+{
+    if (m->next_overflow == NULL)
+        return 0;
+    struct barray *a = barray_of(m->buckets);
+    uint8_t *end = m->buckets + a->nbuckets * (size_t)m->t.bucket_size;
+    return (size_t)(end - m->next_overflow) / m->t.bucket_size;
+}
+
+/* Take a bucket from the preallocated area; the last one carries a non-NULL
+ * overflow pointer (the array start) as the end marker. */
+static uint8_t *take_prealloc(struct libmap *m)
+{
+    uint8_t *ovf = m->next_overflow;
+    if (bucket_overflow(m, ovf) == NULL) {
+        m->next_overflow = ovf + m->t.bucket_size;
+    } else {
+        set_overflow(m, ovf, NULL);
+        m->next_overflow = NULL;
+    }
+    return ovf;
+}
+
+static void link_overflow(struct libmap *m, uint8_t *b, uint8_t *ovf)
+{
+    note_overflow(m);
+    set_overflow(m, b, ovf);
+}
+
+uint8_t *new_overflow(struct libmap *m, uint8_t *b)
+{
+    uint8_t *ovf;
+    if (m->next_overflow != NULL) {
+        ovf = take_prealloc(m);
+    } else {
+        ovf = map_alloc(m, m->t.bucket_size, true);
+        if (ovf == NULL)
+            return NULL;
+    }
+    link_overflow(m, b, ovf);
+    return ovf;
+}
+
+/* Reserve n overflow buckets as a list threaded through their overflow
+ * pointers: heap buckets first (may fail), then preallocated ones. */
+static int reserve_overflow(struct libmap *m, size_t n, uint8_t **list)
+{
+    size_t from_pool = prealloc_left(m);
+    if (from_pool > n)
+        from_pool = n;
+    uint8_t *head = NULL;
+    for (size_t k = from_pool; k < n; k++) {
+        uint8_t *ovf = map_alloc(m, m->t.bucket_size, true);
+        if (ovf == NULL) {
+            while (head != NULL) {
+                uint8_t *next = bucket_overflow(m, head);
+                map_dealloc(m, head, m->t.bucket_size);
+                head = next;
+            }
+            return LIBMAP_ENOMEM;
+        }
+        set_overflow(m, ovf, head);
+        head = ovf;
+    }
+    for (size_t k = 0; k < from_pool; k++) {
+        uint8_t *ovf = take_prealloc(m);
+        set_overflow(m, ovf, head);
+        head = ovf;
+    }
+    *list = head;
+    return 0;
+}
+
+int hash_grow(struct libmap *m)
+{
+    uint8_t bigger = over_load_factor(m->count + 1, m->B) ? 1 : 0;
+    if (m->B + bigger >= 8 * sizeof(size_t) - 8)
+        return LIBMAP_ENOMEM;
+    uint8_t *next_overflow;
+    uint8_t *nb = bucket_array_new(m, (uint8_t)(m->B + bigger), &next_overflow);
+    if (nb == NULL)
+        return LIBMAP_ENOMEM;
+    if (!iterators_live(m)) {
+        retired_free(m);
+        graveyard_flush(m);
+    }
+    uint8_t flags = m->flags & (uint8_t) ~(F_ITERATOR | F_OLD_ITERATOR | F_SAME_SIZE_GROW);
+    if (m->flags & F_ITERATOR)
+        flags |= F_OLD_ITERATOR;
+    if (!bigger)
+        flags |= F_SAME_SIZE_GROW;
+    m->flags = flags;
+    m->oldbuckets = m->buckets;
+    m->buckets = nb;
+    m->B += bigger;
+    m->nevacuate = 0;
+    m->noverflow = 0;
+    m->next_overflow = next_overflow;
+    return 0;
+}
+
+/* Release the old array once every old bucket is evacuated. A live
+ * iterator may still walk it (and its chains and keys): then retire it. */
+static void growth_done(struct libmap *m)
+{
+    uint8_t *old = m->oldbuckets;
+    m->oldbuckets = NULL;
+    m->flags &= (uint8_t)~F_SAME_SIZE_GROW;
+    struct barray *a = barray_of(old);
+    a->retired_next = m->retired;
+    m->retired = a;
+    if (!iterators_live(m)) {
+        retired_free(m);
+        graveyard_flush(m);
+    }
+}
+
+static void advance_evacuation_mark(struct libmap *m, size_t newbit)
+{
+    m->nevacuate++;
+    size_t stop = m->nevacuate + 1024;
+    if (stop > newbit)
+        stop = newbit;
+    while (m->nevacuate != stop && evacuated(bucket_at(m, m->oldbuckets, m->nevacuate)))
+        m->nevacuate++;
+    if (m->nevacuate == newbit)
+        growth_done(m);
+}
+
+/* Where evacuated entries go: a bucket and the next slot in it. */
+struct evac_dst {
+    uint8_t *b;
+    unsigned i;
+};
+
+static ALWAYS_INLINE void evac_move(struct libmap *m, uint8_t *ob, unsigned i, uint8_t top,
+                                    struct evac_dst *d, uint8_t **reserve)
+{
+    if (d->i == BUCKET_CNT) {
+        uint8_t *ovf = *reserve;
+        *reserve = bucket_overflow(m, ovf);
+        set_overflow(m, ovf, NULL);
+        link_overflow(m, d->b, ovf);
+        d->b = ovf;
+        d->i = 0;
+    }
+    d->b[d->i] = top;
+    copy_value(slot_key(m, d->b, d->i), slot_key(m, ob, i), m->t.key_slot);
+    copy_value(slot_value(m, d->b, d->i), slot_value(m, ob, i), m->t.value_slot);
+    d->i++;
+}
+
+static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int kind)
+{
+    uint8_t *b0 = bucket_at(m, m->oldbuckets, oldbucket);
+    size_t newbit = noldbuckets(m);
+    bool same = same_size_grow(m);
+    if (evacuated(b0))
+        goto advance;
+
+    uint8_t *reserve = NULL;
+    if (bucket_overflow(m, b0) != NULL) {
+        size_t nx = 0, ny = 0;
+        for (uint8_t *b = b0; b != NULL; b = bucket_overflow(m, b))
+            for (unsigned i = 0; i < BUCKET_CNT; i++) {
+                if (is_empty(b[i]))
+                    continue;
+                if (!same && (key_hash(m, key_data(m, slot_key(m, b, i)), kind) & newbit))
+                    ny++;
+                else
+                    nx++;
+            }
+        size_t need = (nx > BUCKET_CNT ? (nx - 1) / BUCKET_CNT : 0) +
+                      (ny > BUCKET_CNT ? (ny - 1) / BUCKET_CNT : 0);
+        if (need && reserve_overflow(m, need, &reserve) != 0)
+            return LIBMAP_ENOMEM;
+    }
+
+    struct evac_dst xy[2] = {{bucket_at(m, m->buckets, oldbucket), 0}, {NULL, 0}};
+    if (!same)
+        xy[1].b = bucket_at(m, m->buckets, oldbucket + newbit);
+    for (uint8_t *b = b0; b != NULL; b = bucket_overflow(m, b)) {
+        for (unsigned i = 0; i < BUCKET_CNT; i++) {
+            uint8_t top = b[i];
+            if (is_empty(top)) {
+                b[i] = EVAC_EMPTY;
+                continue;
+            }
+            unsigned use_y = 0;
+            if (!same && (key_hash(m, key_data(m, slot_key(m, b, i)), kind) & newbit))
+                use_y = 1;
+            b[i] = (uint8_t)(EVAC_X + use_y);
+            evac_move(m, b, i, top, &xy[use_y], &reserve);
+        }
+    }
+    /* Without live iterators nobody reads this chain again: free it now. */
+    struct barray *a = barray_of(m->oldbuckets);
+    if (iterators_live(m)) {
+        if (bucket_overflow(m, b0) != NULL)
+            a->chains_kept++;
+    } else {
+        uint8_t *lo = m->oldbuckets, *hi = lo + a->nbuckets * (size_t)m->t.bucket_size;
+        uint8_t *o = bucket_overflow(m, b0);
+        set_overflow(m, b0, NULL);
+        while (o != NULL) {
+            uint8_t *next = bucket_overflow(m, o);
+            if (o < lo || o >= hi)
+                map_dealloc(m, o, m->t.bucket_size);
+            o = next;
+        }
+    }
+advance:
+    if (oldbucket == m->nevacuate)
+        advance_evacuation_mark(m, newbit);
+    return 0;
+}
+
+static int evacuate(struct libmap *m, size_t oldbucket)
+{
+    switch (m->t.key_kind) {
+    case LIBMAP_KEY_U64:
+        return evacuate_impl(m, oldbucket, LIBMAP_KEY_U64);
+    case LIBMAP_KEY_U32:
+        return evacuate_impl(m, oldbucket, LIBMAP_KEY_U32);
+    case LIBMAP_KEY_STRING:
+        return evacuate_impl(m, oldbucket, LIBMAP_KEY_STRING);
+    default:
+        return evacuate_impl(m, oldbucket, LIBMAP_KEY_BYTES);
+    }
+}
+
+int grow_work(struct libmap *m, size_t bucket)
+{
+    int rc = evacuate(m, bucket & oldbucket_mask(m));
+    if (rc != 0)
+        return rc;
+    /* One more, to make progress; a failure here is retried later. */
+    if (growing(m))
+        (void)evacuate(m, m->nevacuate);
+    return 0;
+}

@@ -1,0 +1,285 @@
+/*
+ * internal.h — the map's internal layout and constants: the single source of
+ * truth. The exported layout descriptor (layout.c) is generated from these
+ * definitions with offsetof/sizeof, and postmortem tools read it (or DWARF)
+ * from the binary; nothing outside libmap/ copies these numbers.
+ *
+ * Data structure (Go's classic map, runtime/map.go, Go 1.19–1.23):
+ *
+ *   struct libmap (Go's hmap) points to an array of 2^B buckets. A bucket
+ *   holds 8 slots: tophash[8], then the 8 keys, then the 8 values, then a
+ *   pointer to an overflow bucket. Key and value slots are the key and value
+ *   sizes, or a pointer when the size exceeds LIBMAP_MAX_INLINE (indirect).
+ *
+ *   A key's 64-bit hash (XXH3 seeded with the per-map hash0) selects the
+ *   bucket with its low B bits; its top 8 bits are the slot's tophash, raised
+ *   by MIN_TOPHASH when below it so that values 0..4 can mark slot states:
+ *     EMPTY_REST  0  this slot and every later slot and overflow are empty
+ *     EMPTY_ONE   1  this slot is empty (deleted)
+ *     EVAC_X      2  live entry moved to the first half of the new array
+ *     EVAC_Y      3  ... to the second half
+ *     EVAC_EMPTY  4  slot was empty when its bucket was evacuated
+ *   An old bucket is evacuated iff its tophash[0] is one of 2..4.
+ *
+ *   Growth starts only in an assign that inserts a new key, when the map is
+ *   not already growing, and either count+1 exceeds 6.5 * 2^B (and 8): the
+ *   array doubles; or there are >= 2^min(B,15) overflow buckets: a new array
+ *   of the same size compacts the chains (same-size growth). The old array
+ *   stays in oldbuckets; every assign or delete while growing evacuates the
+ *   old bucket it touches and the one at nevacuate. Evacuating old bucket i
+ *   splits it, by the hash bit newbit = old bucket count, into new bucket i
+ *   (X) and i + newbit (Y); in same-size growth everything goes to X.
+ *   nevacuate only advances past evacuated buckets; when it reaches the old
+ *   bucket count the old array is released.
+ *
+ *   Invariants the analyzer and gdb scripts verify:
+ *     - count equals the number of live slots (tophash >= MIN_TOPHASH) in the
+ *       new array plus the unevacuated old buckets;
+ *     - every live key sits in the bucket its hash selects (in the old array
+ *       with the old mask if its old bucket is not evacuated), with the
+ *       matching tophash, and appears once;
+ *     - old buckets below nevacuate are evacuated;
+ *     - after an EMPTY_REST slot, every slot of the chain is EMPTY_REST.
+ *
+ *   Concurrent-access detection: the 64-bit writer word holds the writer's
+ *   TID and operation and a HELD bit. Writers check HELD on entry, set the
+ *   word, and at the end check that the word is still theirs before clearing
+ *   HELD (keeping TID and op, so that a late detector can still name the
+ *   thread that just wrote). Readers check HELD on entry, iterators in every
+ *   next. Accesses are C11 relaxed atomics: plain loads and stores on x86 and
+ *   arm64, yet no undefined behaviour.
+ *
+ *   Iterators may still read the old bucket array (and its overflow chains
+ *   and string keys) after growth has finished; Go's garbage collector keeps
+ *   them alive. Here the map counts live iterators (live_iters: from
+ *   libmap_iter_init until libmap_iter_next returns false or
+ *   libmap_iter_done). While any is live, a finished old array is retired
+ *   (kept on m->retired) rather than freed, evacuation keeps old overflow
+ *   chains, and key storage freed by delete is parked in m->graveyard. The
+ *   next growth to start with no live iterator releases them, as do clear
+ *   and free. Go's iterator/oldIterator flags are kept as Go sets them, for
+ *   postmortem display; they decide nothing here.
+ */
+#ifndef LIBMAP_INTERNAL_H
+#define LIBMAP_INTERNAL_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <libmap/debug.h>
+#include <libmap/map.h>
+
+#define BUCKET_CNT_BITS 3
+#define BUCKET_CNT 8
+#define LOAD_FACTOR_NUM 13
+#define LOAD_FACTOR_DEN 2
+#define MAX_KEY_INLINE LIBMAP_MAX_INLINE
+#define MAX_VALUE_INLINE LIBMAP_MAX_INLINE
+
+#define EMPTY_REST 0
+#define EMPTY_ONE 1
+#define EVAC_X 2
+#define EVAC_Y 3
+#define EVAC_EMPTY 4
+#define MIN_TOPHASH 5
+
+/* map flags (Go's values; Go's hashWriting 4 lives in the writer word) */
+#define F_ITERATOR 1
+#define F_OLD_ITERATOR 2
+#define F_SAME_SIZE_GROW 8
+
+/* type descriptor flags */
+#define T_INDIRECT_KEY 1
+#define T_INDIRECT_VALUE 2
+
+#define MAP_MAGIC UINT64_C(0x2170616d62696c21) /* "!libmap!" */
+#define MAP_MAGIC_FREED UINT64_C(0x646565726670616d)
+
+/* Bucket array header: precedes the buckets of every array allocation. */
+struct barray {
+    struct barray *retired_next; /* link on m->retired */
+    size_t nbuckets;             /* buckets allocated, including preallocated overflow */
+    size_t alloc_size;
+    size_t nbase;                /* 2^B: buckets before the preallocated area */
+    size_t chains_kept;          /* old buckets evacuated with their chain kept */
+    size_t pad;                  /* keeps buckets 16-byte aligned */
+};
+
+/* A key allocation whose free is deferred (see the top comment). */
+struct parked {
+    void *ptr;
+    size_t size;
+};
+
+/* Go's maptype: per-map key/value description and bucket geometry. */
+struct libmap_type {
+    uint8_t key_kind;       /* libmap_key_kind */
+    uint8_t flags;          /* T_INDIRECT_* */
+    uint16_t key_slot;      /* bytes of a key slot */
+    uint16_t value_slot;    /* bytes of a value slot */
+    uint16_t key_offset;    /* within a bucket */
+    uint32_t value_offset;
+    uint32_t overflow_offset;
+    uint32_t bucket_size;
+    size_t key_size;        /* bytes of a key (libmap_str for strings) */
+    size_t value_size;      /* bytes of a value */
+    libmap_hash_fn hash;
+    libmap_equal_fn equal;
+    void *ctx;
+};
+
+struct libmap {
+    uint64_t magic;
+    /* Go's hmap */
+    size_t count;
+    uint8_t flags;
+    uint8_t B;
+    uint16_t noverflow;
+    uint32_t pad0;
+    uint64_t hash0;
+    uint8_t *buckets;
+    uint8_t *oldbuckets;
+    size_t nevacuate;
+    uint8_t *next_overflow;  /* next preallocated overflow bucket, or NULL */
+    /* detection */
+    _Atomic uint64_t writer;
+    _Atomic uint32_t live_iters; /* iterators between init and end */
+    /* bookkeeping */
+    uint64_t clearseq;        /* bumped by clear; iterators stop when it changes */
+    struct barray *retired;   /* finished old arrays kept for iterators */
+    struct parked *graveyard; /* key storage freed while iterators may read it */
+    size_t graveyard_len, graveyard_cap;
+    uint64_t prng;            /* per-map PRNG for sampled noverflow */
+    libmap_allocator alloc;
+    struct libmap *reg_next, *reg_prev;
+    struct libmap_type t;
+};
+
+/* ---- bucket accessors ---- */
+
+static inline uint8_t *bucket_at(const struct libmap *m, uint8_t *arr, size_t i)
+{
+    return arr + i * (size_t)m->t.bucket_size;
+}
+static inline uint8_t *slot_key(const struct libmap *m, uint8_t *b, unsigned i)
+{
+    return b + m->t.key_offset + (size_t)i * m->t.key_slot;
+}
+static inline uint8_t *slot_value(const struct libmap *m, uint8_t *b, unsigned i)
+{
+    return b + m->t.value_offset + (size_t)i * m->t.value_slot;
+}
+static inline uint8_t *bucket_overflow(const struct libmap *m, uint8_t *b)
+{
+    uint8_t *o;
+    memcpy(&o, b + m->t.overflow_offset, sizeof o);
+    return o;
+}
+static inline void set_overflow(const struct libmap *m, uint8_t *b, uint8_t *o)
+{
+    memcpy(b + m->t.overflow_offset, &o, sizeof o);
+}
+/* The key's bytes (following an indirect pointer). */
+static inline uint8_t *key_data(const struct libmap *m, uint8_t *k)
+{
+    if (m->t.flags & T_INDIRECT_KEY) {
+        uint8_t *p;
+        memcpy(&p, k, sizeof p);
+        return p;
+    }
+    return k;
+}
+static inline uint8_t *value_data(const struct libmap *m, uint8_t *v)
+{
+    if (m->t.flags & T_INDIRECT_VALUE) {
+        uint8_t *p;
+        memcpy(&p, v, sizeof p);
+        return p;
+    }
+    return v;
+}
+
+static inline bool is_empty(uint8_t top) { return top <= EMPTY_ONE; }
+static inline bool evacuated(const uint8_t *b)
+{
+    return b[0] > EMPTY_ONE && b[0] < MIN_TOPHASH;
+}
+static inline uint8_t tophash(uint64_t hash)
+{
+    uint8_t top = (uint8_t)(hash >> 56);
+    return top < MIN_TOPHASH ? (uint8_t)(top + MIN_TOPHASH) : top;
+}
+static inline size_t bucket_shift(uint8_t B) { return (size_t)1 << B; }
+static inline size_t bucket_mask(uint8_t B) { return bucket_shift(B) - 1; }
+static inline bool growing(const struct libmap *m) { return m->oldbuckets != NULL; }
+static inline bool same_size_grow(const struct libmap *m) { return m->flags & F_SAME_SIZE_GROW; }
+/* Number of buckets before the current growth started. */
+static inline size_t noldbuckets(const struct libmap *m)
+{
+    uint8_t oldB = m->B;
+    if (!same_size_grow(m))
+        oldB--;
+    return bucket_shift(oldB);
+}
+static inline size_t oldbucket_mask(const struct libmap *m) { return noldbuckets(m) - 1; }
+
+/* count > 8 and count > 6.5 * 2^B */
+static inline bool over_load_factor(size_t count, uint8_t B)
+{
+    return count > BUCKET_CNT && count > LOAD_FACTOR_NUM * (bucket_shift(B) / LOAD_FACTOR_DEN);
+}
+static inline bool too_many_overflow_buckets(uint16_t noverflow, uint8_t B)
+{
+    if (B > 15)
+        B = 15;
+    return noverflow >= (uint16_t)(1u << (B & 15));
+}
+
+/* ---- allocation (alloc.c) ---- */
+void *map_alloc(struct libmap *m, size_t size, bool zero);
+void map_dealloc(struct libmap *m, void *p, size_t size);
+uint8_t *bucket_array_new(struct libmap *m, uint8_t B, uint8_t **next_overflow);
+struct barray *barray_of(uint8_t *buckets);
+void bucket_array_free_chains(struct libmap *m, uint8_t *buckets);
+void bucket_array_free(struct libmap *m, uint8_t *buckets);
+/* Key storage: string bytes and indirect keys/values. */
+void key_storage_free(struct libmap *m, uint8_t *kslot);
+void value_storage_free(struct libmap *m, uint8_t *vslot);
+void release_all_entries(struct libmap *m);
+void graveyard_flush(struct libmap *m);
+void retired_free(struct libmap *m);
+static inline bool iterators_live(const struct libmap *m)
+{
+    return atomic_load_explicit(&((struct libmap *)m)->live_iters, memory_order_relaxed) != 0;
+}
+int graveyard_reserve(struct libmap *m);
+
+/* ---- randomness (rand.c) ---- */
+uint64_t libmap_rand(void);
+uint64_t map_rand(struct libmap *m);
+
+/* ---- hashing and key comparison (key.h) are header-inline ---- */
+
+/* ---- growth (grow.c) ---- */
+int hash_grow(struct libmap *m);
+int grow_work(struct libmap *m, size_t bucket);
+uint8_t *new_overflow(struct libmap *m, uint8_t *b);
+
+/* ---- detection (detect.c) ---- */
+int32_t current_tid(void);
+_Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
+                         uint64_t writer_word);
+extern libmap_write_hook map_write_hook;
+extern void *map_write_hook_ctx;
+
+/* ---- registry (registry.c) ---- */
+void registry_add(struct libmap *m);
+void registry_remove(struct libmap *m);
+
+/* lookup without the reader check, used by iteration (access.c) */
+uint8_t *map_access_k(const struct libmap *m, const void *key, uint8_t **value);
+
+#endif /* LIBMAP_INTERNAL_H */

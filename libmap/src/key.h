@@ -1,0 +1,135 @@
+/*
+ * key.h — hashing, key comparison and tophash matching, inlined into each
+ * operation and specialized by key kind.
+ *
+ * Every operation is written once as an always-inline function taking the
+ * key kind as a compile-time constant; the typed entry points (u32, u64,
+ * string) instantiate it, so the fast paths compile to straight-line code
+ * with no indirect calls while the algorithm exists in one place.
+ */
+#ifndef LIBMAP_KEY_H
+#define LIBMAP_KEY_H
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "internal.h"
+
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+
+/* The kind argument below is a libmap_key_kind, or KIND_DYNAMIC to read it
+ * from the map (the generic entry points). */
+#define KIND_DYNAMIC (-1)
+
+static ALWAYS_INLINE int resolve_kind(const struct libmap *m, int kind)
+{
+    return kind == KIND_DYNAMIC ? m->t.key_kind : kind;
+}
+
+static ALWAYS_INLINE uint64_t key_hash(const struct libmap *m, const void *key, int kind)
+{
+    switch (resolve_kind(m, kind)) {
+    case LIBMAP_KEY_U32:
+        return XXH3_64bits_withSeed(key, 4, m->hash0);
+    case LIBMAP_KEY_U64:
+        return XXH3_64bits_withSeed(key, 8, m->hash0);
+    case LIBMAP_KEY_STRING: {
+        const libmap_str *s = key;
+        return XXH3_64bits_withSeed(s->ptr, s->len, m->hash0);
+    }
+    default:
+        if (m->t.hash)
+            return m->t.hash(key, m->t.key_size, m->hash0, m->t.ctx);
+        return XXH3_64bits_withSeed(key, m->t.key_size, m->hash0);
+    }
+}
+
+/* Compare the caller's key with the key data stored in a slot (after
+ * following an indirect pointer). */
+static ALWAYS_INLINE bool key_equal(const struct libmap *m, const void *key, const uint8_t *stored,
+                                    int kind)
+{
+    switch (resolve_kind(m, kind)) {
+    case LIBMAP_KEY_U32: {
+        uint32_t a, b;
+        memcpy(&a, key, 4);
+        memcpy(&b, stored, 4);
+        return a == b;
+    }
+    case LIBMAP_KEY_U64: {
+        uint64_t a, b;
+        memcpy(&a, key, 8);
+        memcpy(&b, stored, 8);
+        return a == b;
+    }
+    case LIBMAP_KEY_STRING: {
+        const libmap_str *a = key;
+        libmap_str b;
+        memcpy(&b, stored, sizeof b);
+        return a->len == b.len && (a->len == 0 || memcmp(a->ptr, b.ptr, a->len) == 0);
+    }
+    default:
+        if (m->t.equal)
+            return m->t.equal(key, stored, m->t.key_size, m->t.ctx);
+        return memcmp(key, stored, m->t.key_size) == 0;
+    }
+}
+
+/* ---- tophash matching, 8 slots at a time (SWAR) ---- */
+
+static ALWAYS_INLINE uint64_t load_tophash(const uint8_t *b)
+{
+    uint64_t w;
+    memcpy(&w, b, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    return w;
+}
+
+#define BYTES_01 UINT64_C(0x0101010101010101)
+#define BYTES_7F UINT64_C(0x7f7f7f7f7f7f7f7f)
+#define BYTES_80 UINT64_C(0x8080808080808080)
+
+/* 0x80 in exactly the bytes of w that are zero. */
+static ALWAYS_INLINE uint64_t zero_bytes(uint64_t w)
+{
+    return ~(((w & BYTES_7F) + BYTES_7F) | w | BYTES_7F);
+}
+/* 0x80 in exactly the bytes of w equal to top. */
+static ALWAYS_INLINE uint64_t match_top(uint64_t w, uint8_t top)
+{
+    return zero_bytes(w ^ (BYTES_01 * top));
+}
+/* 0x80 in the bytes that are EMPTY_REST or EMPTY_ONE. */
+static ALWAYS_INLINE uint64_t empty_bytes(uint64_t w)
+{
+    return zero_bytes(w & ~BYTES_01);
+}
+static ALWAYS_INLINE unsigned first_slot(uint64_t match)
+{
+    return (unsigned)__builtin_ctzll(match) >> 3;
+}
+
+static ALWAYS_INLINE void copy_value(void *dst, const void *src, size_t n)
+{
+    switch (n) {
+    case 0:
+        return;
+    case 4:
+        memcpy(dst, src, 4);
+        return;
+    case 8:
+        memcpy(dst, src, 8);
+        return;
+    case 16:
+        memcpy(dst, src, 16);
+        return;
+    default:
+        memcpy(dst, src, n);
+    }
+}
+
+#endif /* LIBMAP_KEY_H */
