@@ -4,11 +4,13 @@
  */
 #include "detect.h"
 #include "find.h"
+#include "trace.h"
 
 static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, void *value_out,
                                       int kind)
 {
     read_check(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP);
+    LIBMAP_TRACE_LOOKUP(m, key, value_out, kind); /* traced: runs the lookup in trace.c */
     unsigned i;
     uint8_t *b = map_find(m, key, kind, &i);
     if (b == NULL)

@@ -11,6 +11,7 @@
  */
 #include "detect.h"
 #include "find.h"
+#include "trace.h"
 
 /* Storage allocated for a new entry before the slot is written. */
 struct new_entry {
@@ -83,6 +84,7 @@ static ALWAYS_INLINE void entry_store(struct libmap *m, uint8_t *b, unsigned i, 
  * failed: nothing has moved yet, so the old array becomes current again. */
 struct grow_undo {
     uint8_t *buckets, *next_overflow;
+    size_t nevacuate;
     uint16_t noverflow;
     uint8_t B, flags;
 };
@@ -96,12 +98,13 @@ static void grow_rollback(struct libmap *m, const struct grow_undo *u)
     m->noverflow = u->noverflow;
     m->B = u->B;
     m->flags = u->flags;
-    m->nevacuate = 0;
+    m->nevacuate = u->nevacuate;
 }
 
 static ALWAYS_INLINE int assign_impl(struct libmap *m, const void *key, const void *value, int kind)
 {
     uint64_t hash = key_hash(m, key, kind);
+    LIBMAP_TRACE_START(assign, t0);
     uint64_t mine = write_begin(m, LIBMAP_OP_ASSIGN);
     int rc;
     bool grew = false;
@@ -126,13 +129,14 @@ again:;
         }
     }
     uint8_t *b = bucket_at(m, m->buckets, bucket);
+    prefetch_bucket(m, b);
     uint8_t *insert_b = NULL, *last = b;
     unsigned insert_i = 0;
     for (;;) {
         uint64_t w = load_tophash(b);
         for (uint64_t match = match_top(w, top); match; match &= match - 1) {
             unsigned i = first_slot(match);
-            if (LIKELY(key_equal(m, key, key_data(m, slot_key(m, b, i)), kind))) {
+            if (LIKELY(key_equal(m, key, slot_key_data(m, slot_key(m, b, i), kind), kind))) {
                 uint8_t *v = value_data(m, slot_value(m, b, i));
                 if (value != NULL)
                     copy_value(v, value, m->t.value_size);
@@ -157,7 +161,8 @@ again:;
      * growth moves the key's bucket). */
     if (!growing(m) && (over_load_factor(m->count + 1, m->B) ||
                         too_many_overflow_buckets(m->noverflow, m->B))) {
-        undo = (struct grow_undo){m->buckets, m->next_overflow, m->noverflow, m->B, m->flags};
+        undo = (struct grow_undo){m->buckets, m->next_overflow, m->nevacuate, m->noverflow,
+                                  m->B, m->flags};
         rc = hash_grow(m);
         if (rc != 0)
             goto out;
@@ -182,6 +187,7 @@ again:;
     entry_store(m, insert_b, insert_i, top, key, value, kind, &e);
     rc = LIBMAP_INSERTED;
 out:
+    LIBMAP_TRACE_ASSIGN(m, hash, rc, t0);
     write_end(m, mine);
     return rc;
 }

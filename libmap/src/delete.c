@@ -12,6 +12,7 @@
  */
 #include "detect.h"
 #include "find.h"
+#include "trace.h"
 
 /* Turn the trailing run of EMPTY_ONE slots ending at (b, i) into EMPTY_REST. */
 static void mark_empty_rest(const struct libmap *m, uint8_t *first, uint8_t *b, unsigned i)
@@ -49,6 +50,7 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
         return LIBMAP_ABSENT;
     }
     uint64_t hash = key_hash(m, key, kind);
+    LIBMAP_TRACE_START(delete, t0);
     uint64_t mine = write_begin(m, LIBMAP_OP_DELETE);
     int rc = LIBMAP_ABSENT;
     bool park = key_storage_shared(m);
@@ -60,6 +62,7 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
         (void)grow_work(m, hash & bucket_mask(m->B));
 
     uint8_t *first = home_bucket(m, hash);
+    prefetch_bucket(m, first);
     unsigned i;
     uint8_t *b = chain_find(m, first, key, tophash(hash), kind, &i);
     if (b == NULL)
@@ -96,6 +99,7 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
         m->hash0 = map_rand(m);
     rc = LIBMAP_DELETED;
 out:
+    LIBMAP_TRACE_DELETE(m, hash, rc, t0);
     write_end(m, mine);
     return rc;
 }

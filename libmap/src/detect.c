@@ -2,9 +2,11 @@
  * detect.c — the panic path: fill the panic record, run the panic hooks,
  * print Go's message and a line naming both threads, abort().
  *
- * Only the first thread to panic reports; a second one (both racing writers
- * often notice) parks until the first has aborted the process, so that its
- * stack still shows where it was writing.
+ * Only the first thread to panic reports; it marks the map's writer word
+ * PANIC so that every other thread stops at its next check of that map. A
+ * second reporter (both racing writers often notice) parks until the first
+ * has aborted the process, so that its stack still shows where it was
+ * writing and the map stays as it was when the race was seen.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "trace.h"
 
 struct libmap_panic_record libmap_panic_record;
 
@@ -28,20 +31,18 @@ static _Atomic unsigned nhooks;
 static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_flag panicking = ATOMIC_FLAG_INIT;
 
-static __thread int32_t cached_tid __attribute__((tls_model("initial-exec")));
+__thread uint64_t map_thread_word __attribute__((tls_model("initial-exec")));
 
-static void forget_tid(void) { cached_tid = 0; }
+static void forget_tid(void) { map_thread_word = 0; }
 
 static void register_atfork(void) { pthread_atfork(NULL, NULL, forget_tid); }
 
-int32_t current_tid(void)
+uint64_t thread_word_init(void)
 {
-    if (__builtin_expect(cached_tid == 0, 0)) {
-        static pthread_once_t once = PTHREAD_ONCE_INIT;
-        pthread_once(&once, register_atfork);
-        cached_tid = (int32_t)syscall(SYS_gettid);
-    }
-    return cached_tid;
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, register_atfork);
+    map_thread_word = (uint64_t)(uint32_t)syscall(SYS_gettid) << LIBMAP_WRITER_TID_SHIFT;
+    return map_thread_word;
 }
 
 int libmap_add_panic_hook(libmap_panic_hook fn, void *ctx)
@@ -137,6 +138,11 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
         for (;;)
             pause();
     }
+    /* Freeze the map: any other thread touching it now stops in here. */
+    atomic_store_explicit(&((struct libmap *)m)->writer,
+                          ((uint64_t)(uint32_t)current_tid() << LIBMAP_WRITER_TID_SHIFT) |
+                              LIBMAP_WRITER_PANIC | LIBMAP_WRITER_HELD | (uint64_t)op,
+                          memory_order_relaxed);
     struct libmap_panic_record *r = &libmap_panic_record;
     const char *msg = panic_message(kind);
     r->version = LIBMAP_PANIC_RECORD_VERSION;
@@ -155,6 +161,7 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
     atomic_signal_fence(memory_order_seq_cst);
     r->magic = LIBMAP_PANIC_MAGIC;
     atomic_thread_fence(memory_order_seq_cst);
+    LIBMAP_TRACE_PANIC(r); /* before the hooks: a snapshot trigger fires even if a hook hangs */
 
     unsigned nh = atomic_load(&nhooks);
     for (unsigned i = 0; i < nh; i++)

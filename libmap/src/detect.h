@@ -28,8 +28,7 @@ static ALWAYS_INLINE uint64_t write_begin(struct libmap *m, enum libmap_op op)
     uint64_t w = writer_load(m);
     if (UNLIKELY(w & LIBMAP_WRITER_HELD))
         map_panic(m, LIBMAP_PANIC_CONCURRENT_WRITES, op, w);
-    uint64_t mine = ((uint64_t)(uint32_t)current_tid() << LIBMAP_WRITER_TID_SHIFT) |
-                    LIBMAP_WRITER_HELD | (uint64_t)op;
+    uint64_t mine = thread_word() | LIBMAP_WRITER_HELD | (uint64_t)op;
     atomic_store_explicit(&m->writer, mine, memory_order_relaxed);
     atomic_signal_fence(memory_order_seq_cst);
     if (UNLIKELY(map_write_hook != NULL))

@@ -32,7 +32,7 @@ static ALWAYS_INLINE uint8_t *chain_find(const struct libmap *m, uint8_t *b, con
         uint64_t w = load_tophash(b);
         for (uint64_t match = match_top(w, top); match; match &= match - 1) {
             unsigned i = first_slot(match);
-            if (LIKELY(key_equal(m, key, key_data(m, slot_key(m, b, i)), kind))) {
+            if (LIKELY(key_equal(m, key, slot_key_data(m, slot_key(m, b, i), kind), kind))) {
                 *slot = i;
                 return b;
             }
@@ -51,7 +51,9 @@ static ALWAYS_INLINE uint8_t *map_find(const struct libmap *m, const void *key, 
     if (m->count == 0)
         return NULL;
     uint64_t hash = key_hash(m, key, kind);
-    return chain_find(m, home_bucket(m, hash), key, tophash(hash), kind, slot);
+    uint8_t *b = home_bucket(m, hash);
+    prefetch_bucket(m, b);
+    return chain_find(m, b, key, tophash(hash), kind, slot);
 }
 
 #endif /* LIBMAP_FIND_H */

@@ -10,6 +10,7 @@
  * failed reservation leaves the map untouched.
  */
 #include "key.h"
+#include "trace.h"
 
 static void note_overflow(struct libmap *m)
 {
@@ -106,6 +107,7 @@ int hash_grow(struct libmap *m)
     uint8_t *nb = bucket_array_new(m, (uint8_t)(m->B + bigger), &next_overflow);
     if (nb == NULL)
         return LIBMAP_ENOMEM;
+    LIBMAP_TRACE_GROW(m, bigger);
     if (!iterators_live(m)) {
         retired_free(m);
         graveyard_flush(m);
@@ -157,6 +159,7 @@ static void advance_evacuation_mark(struct libmap *m, size_t newbit)
 struct evac_dst {
     uint8_t *b;
     unsigned i;
+    size_t moved; /* entries moved here, for the evacuate event */
 };
 
 static ALWAYS_INLINE void evac_move(struct libmap *m, uint8_t *ob, unsigned i, uint8_t top,
@@ -174,6 +177,7 @@ static ALWAYS_INLINE void evac_move(struct libmap *m, uint8_t *ob, unsigned i, u
     copy_value(slot_key(m, d->b, d->i), slot_key(m, ob, i), m->t.key_slot);
     copy_value(slot_value(m, d->b, d->i), slot_value(m, ob, i), m->t.value_slot);
     d->i++;
+    d->moved++;
 }
 
 static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int kind)
@@ -191,7 +195,7 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
             for (unsigned i = 0; i < BUCKET_CNT; i++) {
                 if (is_empty(b[i]))
                     continue;
-                if (!same && (key_hash(m, key_data(m, slot_key(m, b, i)), kind) & newbit))
+                if (!same && (key_hash(m, slot_key_data(m, slot_key(m, b, i), kind), kind) & newbit))
                     ny++;
                 else
                     nx++;
@@ -202,7 +206,7 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
             return LIBMAP_ENOMEM;
     }
 
-    struct evac_dst xy[2] = {{bucket_at(m, m->buckets, oldbucket), 0}, {NULL, 0}};
+    struct evac_dst xy[2] = {{bucket_at(m, m->buckets, oldbucket), 0, 0}, {NULL, 0, 0}};
     if (!same)
         xy[1].b = bucket_at(m, m->buckets, oldbucket + newbit);
     for (uint8_t *b = b0; b != NULL; b = bucket_overflow(m, b)) {
@@ -213,7 +217,7 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
                 continue;
             }
             unsigned use_y = 0;
-            if (!same && (key_hash(m, key_data(m, slot_key(m, b, i)), kind) & newbit))
+            if (!same && (key_hash(m, slot_key_data(m, slot_key(m, b, i), kind), kind) & newbit))
                 use_y = 1;
             b[i] = (uint8_t)(EVAC_X + use_y);
             evac_move(m, b, i, top, &xy[use_y], &reserve);
@@ -235,9 +239,15 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
             o = next;
         }
     }
+    if (oldbucket == m->nevacuate)
+        advance_evacuation_mark(m, newbit);
+    LIBMAP_TRACE_EVACUATE(m, oldbucket, xy[0].moved, xy[1].moved, newbit);
+    LIBMAP_TRACE_GROW_DONE(m);
+    return 0;
 advance:
     if (oldbucket == m->nevacuate)
         advance_evacuation_mark(m, newbit);
+    LIBMAP_TRACE_GROW_DONE(m);
     return 0;
 }
 
@@ -255,13 +265,18 @@ static int evacuate(struct libmap *m, size_t oldbucket)
     }
 }
 
+#ifndef EVAC_AHEAD
+#define EVAC_AHEAD 1
+#endif
 int grow_work(struct libmap *m, size_t bucket)
 {
     int rc = evacuate(m, bucket & oldbucket_mask(m));
     if (rc != 0)
         return rc;
-    /* One more, to make progress; a failure here is retried later. */
-    if (growing(m))
-        (void)evacuate(m, m->nevacuate);
+    /* Then make progress in order: EVAC_AHEAD buckets at nevacuate (a
+     * failure here is retried later). */
+    for (int n = 0; n < EVAC_AHEAD && growing(m); n++)
+        if (evacuate(m, m->nevacuate) != 0)
+            break;
     return 0;
 }

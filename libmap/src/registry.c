@@ -7,6 +7,11 @@
 #include "internal.h"
 
 struct libmap_registry libmap_registry = {.magic = LIBMAP_REGISTRY_MAGIC};
+
+/* Postmortem tools need the layout descriptor wherever the registry is: in a
+ * program linked with the static libmap nothing else references layout.o,
+ * and the linker would leave it out of the program. */
+__attribute__((used)) static const struct libmap_layout *const layout_anchor = &libmap_layout;
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
 void registry_add(struct libmap *m)

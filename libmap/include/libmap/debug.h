@@ -64,7 +64,7 @@ struct libmap_panic_record {
     char message[64];       /* NUL-terminated Go message, without "fatal error: " */
 };
 
-extern struct libmap_panic_record libmap_panic_record;
+extern LIBMAP_API struct libmap_panic_record libmap_panic_record;
 
 /* Panic hooks run in registration order on the detecting thread, after the
  * record is filled and before the message is written and abort() called. A
@@ -73,7 +73,7 @@ extern struct libmap_panic_record libmap_panic_record;
  * when the table is full, LIBMAP_EINVAL for a NULL fn. */
 #define LIBMAP_MAX_PANIC_HOOKS 8
 typedef void (*libmap_panic_hook)(const struct libmap_panic_record *rec, void *ctx);
-int libmap_add_panic_hook(libmap_panic_hook fn, void *ctx);
+LIBMAP_API int libmap_add_panic_hook(libmap_panic_hook fn, void *ctx);
 
 /* The write-window hook: when set, every assign, delete and clear calls it
  * on the writing thread while the map is held for writing (after the writer
@@ -81,7 +81,7 @@ int libmap_add_panic_hook(libmap_panic_hook fn, void *ctx);
  * inside its window. NULL removes it. Costs one load and a branch per write
  * when unset. */
 typedef void (*libmap_write_hook)(const libmap *m, enum libmap_op op, void *ctx);
-void libmap_debug_set_write_hook(libmap_write_hook fn, void *ctx);
+LIBMAP_API void libmap_debug_set_write_hook(libmap_write_hook fn, void *ctx);
 
 /* The registry of live maps: a doubly linked list through each map's
  * reg_next/reg_prev fields (offsets in libmap_layout), guarded by a mutex
@@ -93,18 +93,22 @@ struct libmap_registry {
     uint64_t count;
     uint64_t generation;    /* bumped on every change */
 };
-extern struct libmap_registry libmap_registry;
+extern LIBMAP_API struct libmap_registry libmap_registry;
 
 /* Snapshot of the registry (for live tools): calls fn for every live map
  * under the registry lock. fn must not create or free maps. */
-void libmap_registry_foreach(void (*fn)(libmap *m, void *ctx), void *ctx);
+LIBMAP_API void libmap_registry_foreach(void (*fn)(libmap *m, void *ctx), void *ctx);
 
 /* The writer word (an atomic 64-bit field of the map, offset
  * libmap_layout.map_writer): bits 0-6 the writer's enum libmap_op, bit 7 set
  * while the map is held for writing, bits 32-63 the writer's TID. It keeps the
- * last writer's TID and operation after the write ends. */
+ * last writer's TID and operation after the write ends. On panic, the
+ * reporting thread stores its own TID and op with HELD and PANIC set: every
+ * other thread stops at its next check on that map (a writer at its end
+ * check), so the map in a core is the map as it was when the race was seen. */
 #define LIBMAP_WRITER_OP_MASK 0x7fu
 #define LIBMAP_WRITER_HELD 0x80u
+#define LIBMAP_WRITER_PANIC 0x100u
 #define LIBMAP_WRITER_TID_SHIFT 32
 
 /* The layout descriptor. Every offset is in bytes from the start of the
@@ -158,9 +162,20 @@ struct libmap_layout {
 
     /* struct libmap_registry */
     uint32_t registry_size, registry_magic, registry_head, registry_count;
+
+    /* Widths not covered above (appended; tools check size before use):
+     * width_offsets is the width of type_value_offset and
+     * type_overflow_offset only; type_key_offset has its own. */
+    uint32_t width_key_kind, width_type_flags, width_key_offset, width_nevacuate, width_hash0,
+        width_pointer;
+    /* the type descriptor's user hash callback (a pointer; NULL: keys are
+     * hashed with XXH3 of their bytes, so placement can be verified) */
+    uint32_t type_hash;
+    /* the writer word's PANIC bit */
+    uint32_t writer_panic;
 };
 
-extern const struct libmap_layout libmap_layout;
+extern LIBMAP_API const struct libmap_layout libmap_layout;
 
 #ifdef __cplusplus
 }

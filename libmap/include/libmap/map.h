@@ -29,6 +29,13 @@
 extern "C" {
 #endif
 
+/* Marks the library's exported symbols; everything else is hidden. */
+#if defined(__GNUC__)
+#define LIBMAP_API __attribute__((visibility("default")))
+#else
+#define LIBMAP_API
+#endif
+
 #define LIBMAP_VERSION_MAJOR 0
 #define LIBMAP_VERSION_MINOR 1
 #define LIBMAP_VERSION_PATCH 0
@@ -92,42 +99,42 @@ typedef struct libmap_config {
 } libmap_config;
 
 /* Create a map. Returns 0 and sets *out, or LIBMAP_EINVAL / LIBMAP_ENOMEM. */
-int libmap_new(const libmap_config *config, libmap **out);
+LIBMAP_API int libmap_new(const libmap_config *config, libmap **out);
 
 /* Free the map and every key and value it holds. NULL is allowed. */
-void libmap_free(libmap *m);
+LIBMAP_API void libmap_free(libmap *m);
 
 /* Insert key with value, or replace the value of a present key. value may be
  * NULL when value_size is 0. Returns LIBMAP_INSERTED, LIBMAP_UPDATED,
  * LIBMAP_ENOMEM or LIBMAP_EINVAL. */
-int libmap_assign(libmap *m, const void *key, const void *value);
+LIBMAP_API int libmap_assign(libmap *m, const void *key, const void *value);
 
 /* Look key up. When present and value_out is not NULL, copies the value to
  * value_out. Returns whether key is present. */
-bool libmap_lookup(const libmap *m, const void *key, void *value_out);
+LIBMAP_API bool libmap_lookup(const libmap *m, const void *key, void *value_out);
 
 /* Remove key. Returns LIBMAP_DELETED, LIBMAP_ABSENT or a LIBMAP_E* error
  * (LIBMAP_ENOMEM only for string or indirect keys while an iterator may still
  * read the key; the map is then unchanged). */
-int libmap_delete(libmap *m, const void *key);
+LIBMAP_API int libmap_delete(libmap *m, const void *key);
 
 /* Number of entries. */
-size_t libmap_len(const libmap *m);
+LIBMAP_API size_t libmap_len(const libmap *m);
 
 /* Remove every entry and pick a new hash seed. Keeps the bucket array. */
-void libmap_clear(libmap *m);
+LIBMAP_API void libmap_clear(libmap *m);
 
 /* Typed fast paths. Each requires the map's key kind to match and returns
  * LIBMAP_EINVAL (or false) otherwise. */
-int libmap_assign_u64(libmap *m, uint64_t key, const void *value);
-bool libmap_lookup_u64(const libmap *m, uint64_t key, void *value_out);
-int libmap_delete_u64(libmap *m, uint64_t key);
-int libmap_assign_u32(libmap *m, uint32_t key, const void *value);
-bool libmap_lookup_u32(const libmap *m, uint32_t key, void *value_out);
-int libmap_delete_u32(libmap *m, uint32_t key);
-int libmap_assign_str(libmap *m, const char *key, size_t len, const void *value);
-bool libmap_lookup_str(const libmap *m, const char *key, size_t len, void *value_out);
-int libmap_delete_str(libmap *m, const char *key, size_t len);
+LIBMAP_API int libmap_assign_u64(libmap *m, uint64_t key, const void *value);
+LIBMAP_API bool libmap_lookup_u64(const libmap *m, uint64_t key, void *value_out);
+LIBMAP_API int libmap_delete_u64(libmap *m, uint64_t key);
+LIBMAP_API int libmap_assign_u32(libmap *m, uint32_t key, const void *value);
+LIBMAP_API bool libmap_lookup_u32(const libmap *m, uint32_t key, void *value_out);
+LIBMAP_API int libmap_delete_u32(libmap *m, uint32_t key);
+LIBMAP_API int libmap_assign_str(libmap *m, const char *key, size_t len, const void *value);
+LIBMAP_API bool libmap_lookup_str(const libmap *m, const char *key, size_t len, void *value_out);
+LIBMAP_API int libmap_delete_str(libmap *m, const char *key, size_t len);
 
 /* Iteration, with Go's semantics: the order is unspecified and differs from
  * one iteration to the next (random start bucket and slot); no key is
@@ -158,16 +165,16 @@ typedef struct libmap_iter {
     uint8_t wrapped;
 } libmap_iter;
 
-void libmap_iter_init(libmap_iter *it, libmap *m);
-bool libmap_iter_next(libmap_iter *it, const void **key, void **value);
-void libmap_iter_done(libmap_iter *it);
+LIBMAP_API void libmap_iter_init(libmap_iter *it, libmap *m);
+LIBMAP_API bool libmap_iter_next(libmap_iter *it, const void **key, void **value);
+LIBMAP_API void libmap_iter_done(libmap_iter *it);
 
 /* The map's key kind, key size (bytes of the key type) and value size. */
-libmap_key_kind libmap_key_kind_of(const libmap *m);
-size_t libmap_value_size(const libmap *m);
+LIBMAP_API libmap_key_kind libmap_key_kind_of(const libmap *m);
+LIBMAP_API size_t libmap_value_size(const libmap *m);
 
 /* A short English description of a LIBMAP_E* code. */
-const char *libmap_strerror(int err);
+LIBMAP_API const char *libmap_strerror(int err);
 
 #ifdef __cplusplus
 }

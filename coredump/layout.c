@@ -1,0 +1,227 @@
+/*
+ * layout.c — find, read and check libmap's layout descriptor (see
+ * layout.h).
+ */
+#include "layout.h"
+
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The descriptor as first defined, before the appended width fields. */
+#define LAYOUT_BASE_SIZE (offsetof(struct libmap_layout, registry_count) + sizeof(uint32_t))
+#define LAYOUT_EXT_SIZE (offsetof(struct libmap_layout, type_hash) + sizeof(uint32_t))
+
+/* Convert the raw target bytes to host order: every field is a uint32_t
+ * except magic and map_magic (uint64_t). */
+static void decode(struct libmap_layout *d, const uint8_t *raw, size_t n, const struct coremem *cm)
+{
+    memset(d, 0, sizeof *d);
+    uint8_t *out = (uint8_t *)d;
+    for (size_t off = 0; off + 4 <= n; off += 4) {
+        if (off == offsetof(struct libmap_layout, magic) ||
+            off == offsetof(struct libmap_layout, map_magic)) {
+            if (off + 8 <= n) {
+                uint64_t v = cm_uint(cm, raw + off, 8);
+                memcpy(out + off, &v, 8);
+            }
+            off += 4;
+            continue;
+        }
+        uint32_t v = (uint32_t)cm_uint(cm, raw + off, 4);
+        memcpy(out + off, &v, 4);
+    }
+}
+
+static int width_ok(uint32_t w) { return w == 1 || w == 2 || w == 4 || w == 8; }
+
+/* Every value the analyzer will use must be sane, or reads of the map go
+ * astray: offsets inside their structure, widths of 1/2/4/8 bytes. */
+static int check(const struct lm_layout *l, char *err, size_t errlen)
+{
+    const struct libmap_layout *d = &l->d;
+#define FIELD(off, w, size, what)                                                           \
+    if (!width_ok(w) || (uint64_t)(off) + (w) > (size)) {                                  \
+        snprintf(err, errlen, "layout descriptor: %s (offset %u, width %u) outside its "   \
+                 "structure (%u bytes)", what, (unsigned)(off), (unsigned)(w), (unsigned)(size)); \
+        return -1;                                                                          \
+    }
+    if (d->map_size == 0 || d->map_size > 65536 || d->panic_size > 65536 ||
+        d->registry_size > 65536) {
+        snprintf(err, errlen, "layout descriptor: implausible structure sizes");
+        return -1;
+    }
+    unsigned p = l->ptr;
+    FIELD(d->map_magic_off, 8, d->map_size, "map magic");
+    FIELD(d->map_count, d->width_count, d->map_size, "map count");
+    FIELD(d->map_flags, d->width_flags, d->map_size, "map flags");
+    FIELD(d->map_B, d->width_B, d->map_size, "map B");
+    FIELD(d->map_noverflow, d->width_noverflow, d->map_size, "map noverflow");
+    FIELD(d->map_hash0, d->width_hash0, d->map_size, "map hash0");
+    FIELD(d->map_buckets, p, d->map_size, "map buckets");
+    FIELD(d->map_oldbuckets, p, d->map_size, "map oldbuckets");
+    FIELD(d->map_nevacuate, d->width_nevacuate, d->map_size, "map nevacuate");
+    FIELD(d->map_next_overflow, p, d->map_size, "map next_overflow");
+    FIELD(d->map_writer, 8, d->map_size, "map writer");
+    FIELD(d->map_clearseq, 8, d->map_size, "map clearseq");
+    FIELD(d->map_reg_next, p, d->map_size, "map reg_next");
+    FIELD(d->map_reg_prev, p, d->map_size, "map reg_prev");
+    if (d->map_type >= d->map_size) {
+        snprintf(err, errlen, "layout descriptor: type descriptor offset outside the map");
+        return -1;
+    }
+    uint32_t tsize = d->map_size - d->map_type;
+    FIELD(d->type_key_kind, d->width_key_kind, tsize, "type key_kind");
+    FIELD(d->type_flags, d->width_type_flags, tsize, "type flags");
+    FIELD(d->type_key_size, d->width_key_size, tsize, "type key_size");
+    FIELD(d->type_value_size, d->width_value_size, tsize, "type value_size");
+    FIELD(d->type_key_slot, d->width_key_slot, tsize, "type key_slot");
+    FIELD(d->type_value_slot, d->width_value_slot, tsize, "type value_slot");
+    FIELD(d->type_bucket_size, d->width_bucket_size, tsize, "type bucket_size");
+    FIELD(d->type_key_offset, d->width_key_offset, tsize, "type key_offset");
+    FIELD(d->type_value_offset, d->width_offsets, tsize, "type value_offset");
+    FIELD(d->type_overflow_offset, d->width_offsets, tsize, "type overflow_offset");
+    if (l->extended)
+        FIELD(d->type_hash, p, tsize, "type hash callback");
+    FIELD(d->str_ptr, p, d->str_size, "string pointer");
+    FIELD(d->str_len, p, d->str_size, "string length");
+    FIELD(d->panic_magic, 8, d->panic_size, "panic magic");
+    FIELD(d->panic_kind, 4, d->panic_size, "panic kind");
+    FIELD(d->panic_map, p, d->panic_size, "panic map");
+    FIELD(d->panic_op, 4, d->panic_size, "panic op");
+    FIELD(d->panic_writer_op, 4, d->panic_size, "panic writer_op");
+    FIELD(d->panic_tid, 4, d->panic_size, "panic tid");
+    FIELD(d->panic_writer_tid, 4, d->panic_size, "panic writer_tid");
+    FIELD(d->panic_pid, 4, d->panic_size, "panic pid");
+    FIELD(d->panic_writer_held, 4, d->panic_size, "panic writer_held");
+    FIELD(d->panic_realtime_ns, 8, d->panic_size, "panic realtime_ns");
+    FIELD(d->panic_monotonic_ns, 8, d->panic_size, "panic monotonic_ns");
+    if ((uint64_t)d->panic_message + d->panic_message_size > d->panic_size ||
+        d->panic_message_size == 0) {
+        snprintf(err, errlen, "layout descriptor: panic message outside the record");
+        return -1;
+    }
+    FIELD(d->registry_magic, 8, d->registry_size, "registry magic");
+    FIELD(d->registry_head, p, d->registry_size, "registry head");
+    FIELD(d->registry_count, 8, d->registry_size, "registry count");
+#undef FIELD
+    if (d->bucket_cnt == 0 || d->bucket_cnt > 64 || d->min_tophash > 255 ||
+        d->empty_rest >= d->min_tophash || d->empty_one >= d->min_tophash ||
+        d->evacuated_x >= d->min_tophash || d->evacuated_y >= d->min_tophash ||
+        d->evacuated_empty >= d->min_tophash || d->load_factor_den == 0 ||
+        d->writer_tid_shift >= 64) {
+        snprintf(err, errlen, "layout descriptor: implausible constants");
+        return -1;
+    }
+    return 0;
+}
+
+static int rd(struct coremem *cm, int file_only, uint64_t addr, void *buf, size_t len,
+              struct cm_fault *f)
+{
+    return file_only ? cm_read_file(cm, addr, buf, len, f) : cm_read(cm, addr, buf, len, f);
+}
+
+/* Read and decode the descriptor at addr, through cm (or from the mapped
+ * files only). */
+static int read_at(struct lm_layout *l, struct coremem *cm, int file_only, uint64_t addr,
+                   char *err, size_t errlen)
+{
+    uint8_t raw[sizeof(struct libmap_layout)];
+    struct cm_fault f;
+    if (rd(cm, file_only, addr, raw, 16, &f) != 0) {
+        snprintf(err, errlen, "libmap_layout at 0x%" PRIx64 " is %s", f.addr,
+                 cm_status_str(f.status));
+        return -1;
+    }
+    uint64_t magic = cm_uint(cm, raw, 8);
+    uint32_t version = (uint32_t)cm_uint(cm, raw + 8, 4);
+    uint32_t size = (uint32_t)cm_uint(cm, raw + 12, 4);
+    if (magic != LIBMAP_LAYOUT_MAGIC) {
+        snprintf(err, errlen, "libmap_layout at 0x%" PRIx64 " has bad magic 0x%016" PRIx64, addr,
+                 magic);
+        return -1;
+    }
+    if (version != LIBMAP_LAYOUT_VERSION) {
+        snprintf(err, errlen,
+                 "libmap_layout version %u is not supported (this analyzer reads version %u)",
+                 version, (unsigned)LIBMAP_LAYOUT_VERSION);
+        return -1;
+    }
+    if (size < LAYOUT_BASE_SIZE || size > 65536) {
+        snprintf(err, errlen, "libmap_layout claims %u bytes; at least %zu expected", size,
+                 (size_t)LAYOUT_BASE_SIZE);
+        return -1;
+    }
+    size_t n = size < sizeof raw ? size : sizeof raw;
+    if (rd(cm, file_only, addr, raw, n, &f) != 0) {
+        snprintf(err, errlen, "libmap_layout byte at 0x%" PRIx64 " is %s", f.addr,
+                 cm_status_str(f.status));
+        return -1;
+    }
+    decode(&l->d, raw, n, cm);
+    l->extended = n >= LAYOUT_EXT_SIZE;
+    if (!l->extended) {
+        /* A descriptor without the appended widths: the fields are those
+         * of the first libmap release. */
+        l->d.width_key_kind = 1;
+        l->d.width_type_flags = 1;
+        l->d.width_key_offset = l->d.width_key_slot;
+        l->d.width_nevacuate = l->ptr;
+        l->d.width_hash0 = 8;
+        l->d.width_pointer = l->ptr;
+        l->d.type_hash = UINT32_MAX; /* unknown: placement of bytes keys unverifiable */
+    }
+    if (l->d.width_pointer != l->ptr) {
+        snprintf(err, errlen, "libmap_layout: pointer width %u does not match the core's %u",
+                 l->d.width_pointer, l->ptr);
+        return -1;
+    }
+    return check(l, err, errlen);
+}
+
+int layout_load(struct lm_layout *l, struct proc *p, struct coremem *cm, char *err, size_t errlen)
+{
+    memset(l, 0, sizeof *l);
+    l->ptr = cm->elfclass == ELFCLASS32 ? 4 : 8;
+    uint64_t addr;
+    Dwfl_Module *mod = proc_find_symbol(p, "libmap_layout", &addr, NULL);
+    if (mod == NULL) {
+        char missing[1024];
+        if (proc_missing_files(p, missing, sizeof missing) > 0)
+            snprintf(err, errlen,
+                     "no module of the process defines libmap_layout; these files could not be "
+                     "used (the executable and libraries must be the ones that ran, not "
+                     "rebuilt since): %s",
+                     missing);
+        else
+            snprintf(err, errlen,
+                     "no module of the process defines libmap_layout: the program does not "
+                     "use libmap");
+        return -1;
+    }
+    l->mod = mod;
+    l->addr = addr;
+    /* First the core's bytes; then, if the core did not save the page (the
+     * usual case for .rodata), the module's file. */
+    char err1[256], err2[256];
+    uint64_t fb_before = cm->fallback_reads;
+    if (read_at(l, cm, 0, addr, err1, sizeof err1) == 0) {
+        l->source = cm->fallback_reads != fb_before ? "file" : "core";
+    } else if (read_at(l, cm, 1, addr, err2, sizeof err2) == 0) {
+        /* the core's copy is damaged; the file's is the same constant */
+        l->source = "file";
+        snprintf(l->note, sizeof l->note, "the core's copy of libmap_layout is unusable (%s); "
+                 "read it from %s", err1, proc_module_name(mod));
+    } else {
+        snprintf(err, errlen, "%s (in %s)", err1, proc_module_name(mod));
+        return -1;
+    }
+    uint64_t a;
+    if (proc_module_symbol(mod, "libmap_panic_record", &a) == 0)
+        l->panic_addr = a;
+    if (proc_module_symbol(mod, "libmap_registry", &a) == 0)
+        l->registry_addr = a;
+    return 0;
+}

@@ -1,0 +1,604 @@
+/*
+ * verify.c — the map's invariants checked in one pass over its buckets
+ * (see verify.h). Duplicates are looked for within each chain: a key can
+ * only be in the chain its hash selects (anything else is already a
+ * placement failure), and while an old bucket is unevacuated its new
+ * buckets must be empty (checked), so equal keys in two chains cannot
+ * escape notice. With a user hash callback placement cannot be recomputed;
+ * the per-chain duplicate check still runs on the key bytes.
+ */
+#include "verify.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "slots.h"
+#include "walk.h"
+
+
+/* A key seen earlier in the current chain (for the duplicate check). */
+struct ckey {
+    uint64_t hash;
+    size_t off;      /* key bytes in the arena, or SIZE_MAX: in small */
+    uint8_t small[16];
+    uint64_t len;
+    unsigned chain, slot;
+};
+
+struct verifier {
+    struct vresult *res;
+    const struct lm_map *m;
+    const struct lm_layout *l;
+    struct coremem *cm;
+    struct slot_reader sr;
+    verify_progress_fn progress;
+    const char *phase;
+    int hash_known;
+    uint64_t mask_new, mask_old, seed;
+    uint8_t *old_states;
+    /* layout constants, as bytes */
+    unsigned cnt;
+    uint8_t empty_rest, empty_one, evac_x, evac_y, evac_empty, min_top;
+    /* the current chain */
+    int evacuated;           /* an evacuated old bucket */
+    int rest_seen;           /* an emptyRest slot was seen */
+    unsigned rest_chain, rest_slot;
+    int rest_reported, dest_reported;
+    uint64_t chain_live;
+    struct ckey *keys;
+    size_t nkeys, capkeys;
+    uint8_t *arena;
+    size_t alen, acap;
+};
+
+static void vfail(struct verifier *v, const char *check, int array, int64_t bucket, int chain,
+                  int slot, uint64_t addr, int unreadable, const char *fmt, ...)
+{
+    struct vresult *res = v->res;
+    if (unreadable)
+        res->total_unreadable++;
+    else
+        res->total_failures++;
+    if (res->nfails >= VERIFY_MAX_FAILURES)
+        return;
+    if (res->nfails % 64 == 0) {
+        struct vfail *n = realloc(res->fails, (res->nfails + 64) * sizeof *n);
+        if (n == NULL)
+            return;
+        res->fails = n;
+    }
+    struct vfail *f = &res->fails[res->nfails++];
+    f->check = check;
+    f->array = array;
+    f->bucket = bucket;
+    f->chain = chain;
+    f->slot = slot;
+    f->addr = addr;
+    f->unreadable = unreadable;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(f->msg, sizeof f->msg, fmt, ap);
+    va_end(ap);
+}
+
+#define FAIL_AT(v, check, r, slot, ...)                                                      \
+    vfail(v, check, (r)->old, (int64_t)(r)->index, (int)(r)->chain, slot, (r)->addr, 0,      \
+          __VA_ARGS__)
+
+/* A short rendering of a key for messages. */
+static const char *key_str(struct verifier *v, const struct slot_key *k, char *buf, size_t len)
+{
+    FILE *f = fmemopen(buf, len, "w");
+    if (f == NULL) {
+        snprintf(buf, len, "?");
+        return buf;
+    }
+    key_print(f, &v->sr, k, 24);
+    fclose(f);
+    buf[len - 1] = 0;
+    return buf;
+}
+
+static void chain_begin(struct verifier *v, const struct bref *r, const uint8_t *b)
+{
+    v->rest_seen = 0;
+    v->rest_reported = 0;
+    v->dest_reported = 0;
+    v->nkeys = 0;
+    v->alen = 0;
+    v->chain_live = 0;
+    v->evacuated = r->old && tophash_evacuated(v->l, b[0]);
+    if (r->old) {
+        if (v->evacuated)
+            v->res->st.evacuated_old++;
+        else if (r->index < v->m->nevacuate)
+            FAIL_AT(v, "nevacuate", r, -1,
+                    "old bucket %" PRIu64 " is below nevacuate (%" PRIu64 ") but not evacuated",
+                    r->index, v->m->nevacuate);
+    }
+}
+
+static const uint8_t *ckey_bytes(const struct verifier *v, const struct ckey *c)
+{
+    return c->off == SIZE_MAX ? c->small : v->arena + c->off;
+}
+
+static __attribute__((noinline, cold)) void report_dup(struct verifier *v, const struct bref *r,
+                                                       unsigned slot, const struct slot_key *k,
+                                                       const struct ckey *c)
+{
+    char ks[96];
+    FAIL_AT(v, "duplicate", r, (int)slot,
+            "key %s appears twice: also in %s bucket %" PRIu64 " chain %u slot %u",
+            key_str(v, k, ks, sizeof ks), r->old ? "old" : "current", r->index, c->chain,
+            c->slot);
+}
+
+/* Remember the key for the duplicate check; report when seen already. */
+static inline void dup_check(struct verifier *v, const struct bref *r, unsigned slot,
+                             const struct slot_key *k, uint64_t hash)
+{
+    for (size_t i = 0; i < v->nkeys; i++) {
+        struct ckey *c = &v->keys[i];
+        if (c->hash == hash && c->len == k->len && memcmp(ckey_bytes(v, c), k->data, k->len) == 0) {
+            report_dup(v, r, slot, k, c);
+            return;
+        }
+    }
+    if (v->nkeys == v->capkeys) {
+        size_t nc = v->capkeys ? v->capkeys * 2 : 64;
+        struct ckey *n = realloc(v->keys, nc * sizeof *n);
+        if (n == NULL)
+            return;
+        v->keys = n;
+        v->capkeys = nc;
+    }
+    struct ckey *c = &v->keys[v->nkeys];
+    c->hash = hash;
+    c->len = k->len;
+    c->chain = r->chain;
+    c->slot = slot;
+    if (k->len <= sizeof c->small) {
+        c->off = SIZE_MAX;
+        memcpy(c->small, k->data, k->len);
+    } else {
+        if (v->alen + k->len > v->acap) {
+            size_t nc = v->acap ? v->acap : 4096;
+            while (nc < v->alen + k->len)
+                nc *= 2;
+            uint8_t *n = realloc(v->arena, nc);
+            if (n == NULL)
+                return;
+            v->arena = n;
+            v->acap = nc;
+        }
+        memcpy(v->arena + v->alen, k->data, k->len);
+        c->off = v->alen;
+        v->alen += k->len;
+    }
+    v->nkeys++;
+}
+
+static __attribute__((noinline, cold)) void report_placement(struct verifier *v,
+                                                             const struct bref *r, unsigned i,
+                                                             const struct slot_key *k,
+                                                             uint64_t hash, uint8_t top)
+{
+    char ks[96];
+    uint64_t want = hash & (r->old ? v->mask_old : v->mask_new);
+    if (want != r->index)
+        FAIL_AT(v, "placement", r, (int)i,
+                "key %s belongs in %s bucket %" PRIu64 " (hash 0x%016" PRIx64 ")",
+                key_str(v, k, ks, sizeof ks), r->old ? "old" : "current", want, hash);
+    uint8_t want_top = slot_tophash(v->l, hash);
+    if (want_top != top)
+        FAIL_AT(v, "tophash", r, (int)i,
+                "tophash 0x%02x but key %s has tophash 0x%02x (hash 0x%016" PRIx64 ")", top,
+                key_str(v, k, ks, sizeof ks), want_top, hash);
+}
+
+static __attribute__((noinline, cold)) void report_destination(struct verifier *v,
+                                                               const struct bref *r, unsigned i)
+{
+    uint64_t ob = r->index & v->mask_old;
+    if (v->old_states[ob] != 2)
+        return;
+    v->dest_reported = 1;
+    FAIL_AT(v, "evacuation", r, (int)i,
+            "current bucket %" PRIu64 " holds a key but old bucket %" PRIu64
+            " is not evacuated yet",
+            r->index, ob);
+}
+
+/* The key's hash, specialized for the usual key sizes so that XXH3's
+ * length dispatch folds away. */
+static inline uint64_t key_hash(const struct verifier *v, const struct slot_key *k)
+{
+    switch (k->len) {
+    case 4:
+        return XXH3_64bits_withSeed(k->data, 4, v->seed);
+    case 8:
+        return XXH3_64bits_withSeed(k->data, 8, v->seed);
+    default:
+        return XXH3_64bits_withSeed(k->data, (size_t)k->len, v->seed);
+    }
+}
+
+static inline void live_slot(struct verifier *v, const struct bref *r, const uint8_t *b,
+                             unsigned i, uint8_t top)
+{
+    v->chain_live++;
+    if (!r->old && v->old_states != NULL && !v->dest_reported)
+        report_destination(v, r, i);
+    struct slot_key k;
+    if (slot_key_fast(&v->sr, b, i, &k) != 0) {
+        vfail(v, "key_unreadable", r->old, (int64_t)r->index, (int)r->chain, (int)i, r->addr,
+              k.fault.status != CM_OK, "%s", k.why);
+        return;
+    }
+    uint64_t hash;
+    if (v->hash_known) {
+        hash = key_hash(v, &k);
+        if (((hash & (r->old ? v->mask_old : v->mask_new)) != r->index) |
+            (slot_tophash(v->l, hash) != top))
+            report_placement(v, r, i, &k, hash, top);
+    } else {
+        hash = XXH3_64bits(k.data, (size_t)k.len);
+    }
+    dup_check(v, r, i, &k, hash);
+}
+
+static __attribute__((noinline)) void evacuated_bucket(struct verifier *v, const struct bref *r,
+                                                       const uint8_t *b)
+{
+    for (unsigned i = 0; i < v->cnt; i++) {
+        uint8_t top = b[i];
+        if (!tophash_evacuated(v->l, top))
+            FAIL_AT(v, "evacuation", r, (int)i,
+                    "slot of evacuated old bucket holds tophash 0x%02x, not an evacuation mark",
+                    top);
+        else if (top == v->evac_y && v->m->same_size)
+            FAIL_AT(v, "evacuation", r, (int)i, "evacuatedY mark during same-size growth");
+    }
+}
+
+static void on_bucket(void *ctx, const struct bref *r, const uint8_t *b)
+{
+    struct verifier *v = ctx;
+    if (r->chain == 0)
+        chain_begin(v, r, b);
+    else if (r->old)
+        v->res->st.overflow_old++;
+    else
+        v->res->st.overflow_new++;
+    if (v->evacuated) {
+        evacuated_bucket(v, r, b);
+        return;
+    }
+    uint64_t live = 0, deleted = 0, empty = 0;
+    for (unsigned i = 0; i < v->cnt; i++) {
+        uint8_t top = b[i];
+        if (v->rest_seen && top != v->empty_rest && !v->rest_reported) {
+            v->rest_reported = 1;
+            FAIL_AT(v, "empty_rest", r, (int)i,
+                    "slot holds 0x%02x after emptyRest at chain %u slot %u", top, v->rest_chain,
+                    v->rest_slot);
+        }
+        if (top >= v->min_top) {
+            live++;
+            live_slot(v, r, b, i, top);
+        } else if (top == v->empty_rest) {
+            empty++;
+            if (!v->rest_seen) {
+                v->rest_seen = 1;
+                v->rest_chain = r->chain;
+                v->rest_slot = i;
+            }
+        } else if (top == v->empty_one) {
+            deleted++;
+        } else if (tophash_evacuated(v->l, top)) {
+            FAIL_AT(v, "evacuation", r, (int)i, "evacuation mark 0x%02x in a %s bucket", top,
+                    r->old ? "not evacuated old" : "current");
+        } else {
+            FAIL_AT(v, "tophash", r, (int)i, "invalid tophash 0x%02x", top);
+        }
+    }
+    if (r->old)
+        v->res->st.live_old += live;
+    else
+        v->res->st.live_new += live;
+    v->res->st.deleted += deleted;
+    v->res->st.empty += empty;
+}
+
+static void on_chain_end(void *ctx, const struct bref *r)
+{
+    struct verifier *v = ctx;
+    if (r->chain + 1 > v->res->st.longest_chain)
+        v->res->st.longest_chain = r->chain + 1;
+    if (r->chain > 0)
+        v->res->st.chains_with_overflow++;
+    if (!r->old && v->chain_live == 0)
+        v->res->st.empty_buckets++;
+}
+
+static void on_problem(void *ctx, const struct bref *r, enum walk_problem p, uint64_t addr,
+                       enum cm_status st, uint64_t extra)
+{
+    struct verifier *v = ctx;
+    const char *arr = r->old ? "old" : "current";
+    switch (p) {
+    case WP_UNREADABLE_RANGE:
+        vfail(v, "unreadable", r->old, (int64_t)r->index, -1, -1, addr, 1,
+              "%s buckets %" PRIu64 "..%" PRIu64 " (from 0x%" PRIx64 ") are %s", arr, r->index,
+              extra, addr, cm_status_str(st));
+        break;
+    case WP_UNREADABLE_OVERFLOW:
+        vfail(v, "unreadable", r->old, (int64_t)r->index, (int)r->chain + 1, -1, addr, 1,
+              "overflow bucket 0x%" PRIx64 " is %s", addr, cm_status_str(st));
+        break;
+    case WP_CYCLE:
+        FAIL_AT(v, "cycle", r, -1, "overflow chain loops back to 0x%" PRIx64, addr);
+        break;
+    case WP_SHARED:
+        FAIL_AT(v, "shared_overflow", r, -1,
+                "overflow bucket 0x%" PRIx64 " is also in the chain of %s bucket %" PRIu64, addr,
+                (extra >> 63) ? "old" : "current", extra & ~(UINT64_C(1) << 63));
+        break;
+    case WP_MISALIGNED:
+        FAIL_AT(v, "overflow_pointer", r, -1, "misaligned overflow pointer 0x%" PRIx64, addr);
+        break;
+    case WP_INTO_BASE:
+        FAIL_AT(v, "overflow_pointer", r, -1,
+                "overflow pointer 0x%" PRIx64 " points at a base bucket", addr);
+        break;
+    case WP_TOO_MANY:
+        FAIL_AT(v, "overflow_pointer", r, -1,
+                "more overflow buckets (%" PRIu64 ") than the core can hold; chain cut", extra);
+        break;
+    }
+}
+
+static void on_progress(void *ctx, uint64_t done, uint64_t total)
+{
+    struct verifier *v = ctx;
+    if (v->progress != NULL)
+        v->progress(v->phase, done, total);
+}
+
+static void map_level_checks(struct verifier *v)
+{
+    const struct lm_map *m = v->m;
+    const struct libmap_layout *d = &v->l->d;
+    if (!m->magic_ok)
+        vfail(v, "header", -1, -1, -1, -1, m->addr, 0,
+              "magic 0x%016" PRIx64 " is not a live map's (freed, or not a map)", m->magic);
+    if (!m->growing && (m->flags & d->flag_same_size_grow))
+        vfail(v, "flags", -1, -1, -1, -1, m->addr, 0,
+              "sameSizeGrow flag set but the map is not growing");
+    if (m->growing && m->nevacuate >= m->noldbuckets)
+        vfail(v, "nevacuate", -1, -1, -1, -1, m->addr, 0,
+              "nevacuate %" PRIu64 " reached the old bucket count %" PRIu64
+              " but the old buckets were not released",
+              m->nevacuate, m->noldbuckets);
+    if (m->buckets == 0 && m->count != 0)
+        vfail(v, "count", -1, -1, -1, -1, m->addr, 0,
+              "count is %" PRIu64 " but the map has no buckets", m->count);
+}
+
+/* One verifier: the configuration every part shares, its own result. */
+static void verifier_init(struct verifier *v, struct vresult *res, const struct lm_map *m,
+                          const struct lm_layout *l, struct coremem *cm,
+                          verify_progress_fn progress, uint8_t *old_states)
+{
+    memset(v, 0, sizeof *v);
+    v->res = res;
+    v->m = m;
+    v->l = l;
+    v->cm = cm;
+    v->progress = progress;
+    v->old_states = old_states;
+    slots_init(&v->sr, m, l, cm);
+    v->hash_known = map_hash_known(m, l);
+    v->seed = m->hash0;
+    v->cnt = l->d.bucket_cnt;
+    v->empty_rest = (uint8_t)l->d.empty_rest;
+    v->empty_one = (uint8_t)l->d.empty_one;
+    v->evac_x = (uint8_t)l->d.evacuated_x;
+    v->evac_y = (uint8_t)l->d.evacuated_y;
+    v->evac_empty = (uint8_t)l->d.evacuated_empty;
+    v->min_top = (uint8_t)l->d.min_tophash;
+    v->mask_new = m->nbuckets ? m->nbuckets - 1 : 0;
+    v->mask_old = m->noldbuckets ? m->noldbuckets - 1 : 0;
+}
+
+static void verifier_free(struct verifier *v)
+{
+    free(v->keys);
+    free(v->arena);
+    slots_free(&v->sr);
+}
+
+/* A slice of the current bucket array, verified by its own thread. */
+#define VERIFY_MAX_PARTS 8
+#define VERIFY_PART_MIN ((uint64_t)1 << 16) /* base buckets: smaller maps use one */
+
+struct vpart {
+    struct verifier v;
+    struct vresult res;
+    struct addrset seen;
+    uint64_t from, to;
+    int show_progress;
+};
+
+static void *vpart_run(void *arg)
+{
+    struct vpart *p = arg;
+    struct walk_visitor wv = {on_bucket, on_chain_end, on_problem,
+                              p->show_progress ? on_progress : NULL, &p->v};
+    p->v.phase = "verifying current buckets";
+    walk_range(p->v.m, p->v.l, p->v.cm, 0, p->from, p->to, &p->seen, &wv);
+    return NULL;
+}
+
+/* Add a part's findings to the whole, in bucket order. */
+static void merge_result(struct vresult *into, struct vresult *part)
+{
+    for (size_t i = 0; i < part->nfails && into->nfails < VERIFY_MAX_FAILURES; i++) {
+        if (into->nfails % 64 == 0) {
+            struct vfail *n = realloc(into->fails, (into->nfails + 64) * sizeof *n);
+            if (n == NULL)
+                break;
+            into->fails = n;
+        }
+        into->fails[into->nfails++] = part->fails[i];
+    }
+    into->total_failures += part->total_failures;
+    into->total_unreadable += part->total_unreadable;
+    struct vstats *a = &into->st, *b = &part->st;
+    a->live_new += b->live_new;
+    a->live_old += b->live_old;
+    a->deleted += b->deleted;
+    a->empty += b->empty;
+    a->overflow_new += b->overflow_new;
+    a->overflow_old += b->overflow_old;
+    a->evacuated_old += b->evacuated_old;
+    a->empty_buckets += b->empty_buckets;
+    a->chains_with_overflow += b->chains_with_overflow;
+    if (b->longest_chain > a->longest_chain)
+        a->longest_chain = b->longest_chain;
+    free(part->fails);
+    part->fails = NULL;
+}
+
+/* Overflow buckets seen by two parts belong to two chains (reported once
+ * per chain, as the single-threaded walk does). */
+static void merge_seen(struct verifier *v, struct addrset *into, struct addrset *part)
+{
+    struct addrset reported;
+    addrset_init(&reported, part->len + 1);
+    for (size_t i = 0; i < part->cap; i++) {
+        if (part->keys[i] == 0)
+            continue;
+        uint64_t other, id = part->vals[i];
+        if (addrset_put(into, part->keys[i], id, &other) == 1 && other != id &&
+            addrset_put(&reported, id | (UINT64_C(1) << 62), 0, NULL) == 0)
+            vfail(v, "shared_overflow", (int)(id >> 63), (int64_t)(id & ~(UINT64_C(1) << 63)),
+                  -1, -1, part->keys[i], 0,
+                  "overflow bucket 0x%" PRIx64 " is also in the chain of %s bucket %" PRIu64,
+                  part->keys[i], (other >> 63) ? "old" : "current",
+                  other & ~(UINT64_C(1) << 63));
+    }
+    addrset_free(&reported);
+}
+
+static unsigned parts_for(uint64_t nbase)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned n = cpus > 0 ? (unsigned)cpus : 1;
+    if (n > VERIFY_MAX_PARTS)
+        n = VERIFY_MAX_PARTS;
+    /* LIBMAP_COREDUMP_THREADS=N forces N slices whatever the size (tests) */
+    const char *e = getenv("LIBMAP_COREDUMP_THREADS");
+    if (e != NULL && atoi(e) > 0 && atoi(e) <= VERIFY_MAX_PARTS)
+        return nbase >= (uint64_t)atoi(e) ? (unsigned)atoi(e) : 1;
+    while (n > 1 && nbase / n < VERIFY_PART_MIN)
+        n--;
+    return n;
+}
+
+void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_layout *l,
+                struct coremem *cm, verify_progress_fn progress)
+{
+    memset(res, 0, sizeof *res);
+    res->ran = 1;
+    struct verifier v;
+    verifier_init(&v, res, m, l, cm, progress, NULL);
+    if (!m->walkable) {
+        vfail(&v, "header", -1, -1, -1, -1, m->addr, 0, "%s", m->problem);
+        verifier_free(&v);
+        return;
+    }
+    res->placement_checked = v.hash_known;
+    map_level_checks(&v);
+    uint8_t *old_states = NULL;
+    if (m->growing) {
+        old_states = walk_old_states(m, l, cm);
+        if (old_states == NULL)
+            vfail(&v, "unreadable", 1, -1, -1, -1, m->oldbuckets, 1,
+                  "old bucket array (%" PRIu64 " buckets at 0x%" PRIx64
+                  ") is larger than the core: not checked against nevacuate",
+                  m->noldbuckets, m->oldbuckets);
+    }
+    v.old_states = old_states;
+
+    /* the current array, in slices verified side by side */
+    uint64_t nbase = walk_nbase(m, 0);
+    unsigned nparts = parts_for(nbase);
+    struct vpart parts[VERIFY_MAX_PARTS];
+    pthread_t th[VERIFY_MAX_PARTS];
+    int started[VERIFY_MAX_PARTS] = {0};
+    for (unsigned i = 0; i < nparts; i++) {
+        struct vpart *p = &parts[i];
+        memset(&p->res, 0, sizeof p->res);
+        verifier_init(&p->v, &p->res, m, l, cm, progress, old_states);
+        walk_seen_init(&p->seen, m, cm);
+        p->from = nbase * i / nparts;
+        p->to = nbase * (i + 1) / nparts;
+        p->show_progress = i == 0;
+        if (i > 0)
+            started[i] = pthread_create(&th[i], NULL, vpart_run, p) == 0;
+    }
+    vpart_run(&parts[0]);
+    for (unsigned i = 1; i < nparts; i++) {
+        if (started[i])
+            pthread_join(th[i], NULL);
+        else
+            vpart_run(&parts[i]);
+    }
+    for (unsigned i = 0; i < nparts; i++) {
+        merge_result(res, &parts[i].res);
+        if (i > 0) {
+            merge_seen(&v, &parts[0].seen, &parts[i].seen);
+            addrset_free(&parts[i].seen);
+        }
+        verifier_free(&parts[i].v);
+    }
+    /* the old array, with the same set: chains shared across arrays show */
+    if (m->growing) {
+        struct walk_visitor wv = {on_bucket, on_chain_end, on_problem, on_progress, &v};
+        v.phase = "verifying old buckets";
+        walk_range(m, l, cm, 1, 0, walk_nbase(m, 1), &parts[0].seen, &wv);
+    }
+    addrset_free(&parts[0].seen);
+
+    uint64_t live = res->st.live_new + res->st.live_old;
+    if (live != m->count && res->total_unreadable == 0)
+        vfail(&v, "count", -1, -1, -1, -1, m->addr, 0,
+              "count is %" PRIu64 " but %" PRIu64 " live slots were found (%" PRIu64
+              " current, %" PRIu64 " in unevacuated old buckets)",
+              m->count, live, res->st.live_new, res->st.live_old);
+    if (m->B < 16 && l->d.width_noverflow <= 8) {
+        uint64_t mod = l->d.width_noverflow == 8 ? UINT64_MAX
+                                                 : (UINT64_C(1) << (8 * l->d.width_noverflow)) - 1;
+        if ((res->st.overflow_new & mod) != m->noverflow && res->total_unreadable == 0)
+            vfail(&v, "noverflow", -1, -1, -1, -1, m->addr, 0,
+                  "noverflow is %" PRIu64 " but the current buckets have %" PRIu64
+                  " overflow buckets (exact below B = 16)",
+                  m->noverflow, res->st.overflow_new);
+    }
+    free(old_states);
+    verifier_free(&v);
+}
+
+void verify_free(struct vresult *res)
+{
+    free(res->fails);
+    res->fails = NULL;
+    res->nfails = 0;
+}

@@ -1,0 +1,10 @@
+# libmap_gdb — gdb support for libmap maps, one module per feature (in the
+# manner of Linux's scripts/gdb): importing the package registers the pretty
+# printer, the `libmap` commands and $libmap_lookup.
+#   xxh3, hdrconst, layout, memory   hashing, contract constants, layout, reads
+#   mapread, registry, render        reading maps and rendering keys/values
+#   verify                           invariant checks
+#   printer, cmd_*, fn_lookup        what the user calls
+
+from . import printer, cmd_prefix, cmd_panic, cmd_maps, cmd_buckets, cmd_verify  # noqa: F401
+from . import cmd_threads, cmd_print, fn_lookup  # noqa: F401

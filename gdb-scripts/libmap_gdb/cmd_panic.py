@@ -1,0 +1,99 @@
+# cmd_panic.py — `libmap panic`: the panic record libmap filled before
+# abort() (message, map, both thread ids and operations), the gdb threads
+# of the two TIDs, and then it selects the writer thread so that `bt` shows
+# where the other writer was.
+
+import datetime
+
+import gdb
+
+from . import layout, mapread
+from .memory import LibmapError, read
+
+
+def read_record():
+    """The panic record as a dict, or None when libmap has not panicked."""
+    lay = layout.get()
+    addr = lay.symbol_address("libmap_panic_record")
+    if addr is None:
+        raise LibmapError("libmap: no libmap_panic_record symbol in this program")
+    p = lay.panic
+    raw = read(addr, p.size, "libmap_panic_record")
+    rec = {n: p.get(raw, n, 0, lay.endian) for n in p.fields if n != "message"}
+    if rec["magic"] != lay.hdr["LIBMAP_PANIC_MAGIC"]:
+        return None
+    off, size = p.fields["message"]
+    rec["message"] = raw[off:off + size].split(b"\0", 1)[0].decode("utf-8", "replace")
+    for n in ("tid", "writer_tid", "pid"):
+        if rec[n] >= 1 << 31:
+            rec[n] -= 1 << 32
+    rec["address"] = addr
+    return rec
+
+
+def thread_of(tid):
+    """The gdb thread whose LWP is tid, or None."""
+    if tid <= 0:
+        return None
+    for th in gdb.selected_inferior().threads():
+        pid, lwp, ttid = th.ptid
+        if lwp == tid or (lwp == 0 and ttid == tid):
+            return th
+    return None
+
+
+def _time(ns):
+    try:
+        t = datetime.datetime.fromtimestamp(ns / 1e9, datetime.timezone.utc)
+        return t.strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    except (OverflowError, OSError, ValueError):
+        return "%d ns" % ns
+
+
+def _thread_text(th):
+    return "gdb thread %d" % th.num if th is not None else "not among this process's threads"
+
+
+class LibmapPanic(gdb.Command):
+    """Show libmap's panic record and select the writer thread: libmap panic
+
+Prints the fatal message, the map, the detecting thread and the thread that
+was writing (TIDs, operations, gdb thread numbers), then switches to the
+writer thread: `bt` then shows where the other writer was."""
+
+    def __init__(self):
+        super().__init__("libmap panic", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
+
+    def invoke(self, arg, from_tty):
+        lay = layout.get()
+        rec = read_record()
+        if rec is None:
+            raise LibmapError("libmap: no panic recorded (libmap_panic_record is empty)")
+        kind = lay.panic_kinds.get(rec["kind"], "kind %d" % rec["kind"])
+        out = ["fatal error: %s\n" % rec["message"]]
+        try:
+            summary = mapread.Map(rec["map"]).summary()
+        except LibmapError as e:
+            summary = "<%s>" % str(e).replace("libmap: ", "")
+        out.append("  panic kind: %s\n" % kind)
+        out.append("  map: (libmap *) %#x  %s\n" % (rec["map"], summary))
+        det = thread_of(rec["tid"])
+        out.append("  detecting thread: TID %d, %s (%s)\n"
+                   % (rec["tid"], lay.op_name(rec["op"]), _thread_text(det)))
+        wr = thread_of(rec["writer_tid"])
+        if rec["writer_tid"]:
+            state = "was writing" if rec["writer_held"] else "had just finished writing"
+            out.append("  writer thread:    TID %d, %s, %s (%s)\n"
+                       % (rec["writer_tid"], lay.op_name(rec["writer_op"]), state,
+                          _thread_text(wr)))
+        else:
+            out.append("  writer thread:    unknown\n")
+        out.append("  pid %d, detected at %s\n" % (rec["pid"], _time(rec["realtime_ns"])))
+        gdb.write("".join(out))
+        if wr is not None:
+            wr.switch()
+            gdb.write("[Switching to writer thread %d (LWP %d)]\n" % (wr.num, rec["writer_tid"]))
+            gdb.execute("frame")
+
+
+LibmapPanic()

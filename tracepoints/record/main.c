@@ -1,0 +1,161 @@
+/*
+ * main.c — libmap-record: run COMMAND under a new LTTng session recording
+ * libmap's events, end the session, say where the trace is, and exit with
+ * COMMAND's status. The order of one run:
+ *
+ *   find the probe library; start lttng-sessiond if none runs;
+ *   set up the session (and the flight recorder's panic trigger); start it;
+ *   run COMMAND with the probe preloaded, passing on signals sent to us;
+ *   flight recorder: if COMMAND died by a signal, make sure a snapshot
+ *   exists (the trigger's, or one taken now);
+ *   remove the trigger, destroy the session, stop the daemon we started.
+ *
+ * A signal that arrives before COMMAND starts cancels the run after the
+ * step in progress, still cleaning up; one that arrives while cleaning up
+ * does not stop the cleanup.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+
+/* How long the flight recorder waits for the panic trigger's snapshot after
+ * COMMAND died by SIGABRT, before taking one itself. */
+#define TRIGGER_WAIT_MS 3000
+
+static pid_t started_sessiond;
+
+static int finish(const struct options *o, const char *trigger, int status)
+{
+    if (trigger != NULL)
+        session_teardown(o, trigger);
+    if (started_sessiond > 0) {
+        sessiond_stop(started_sessiond);
+        say(o, "stopped the lttng-sessiond it started (pid %ld)", (long)started_sessiond);
+    }
+    return status;
+}
+
+static void host_of(const char *url, char *host, size_t sz)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    size_t n = strcspn(h, ":/");
+    if (*h == '[') /* net6://[::1]:port */
+        n = strcspn(h, "]") + 1;
+    snprintf(host, sz, "%.*s", (int)n, h);
+}
+
+static void print_live_url(const struct options *o)
+{
+    char host[256], me[256] = "localhost";
+    host_of(o->relayd_url, host, sizeof host);
+    gethostname(me, sizeof me - 1);
+    fprintf(stderr,
+            "libmap-record: live session: net://%s/host/%s/%s (read it with babeltrace2 "
+            "--input-format=lttng-live, or libmap-timeline)\n",
+            host, me, o->session);
+}
+
+static void print_where(const struct options *o, const char *before, int termsig)
+{
+    char me[256] = "localhost";
+    switch (o->mode) {
+    case MODE_LOCAL:
+        if (access(o->output, F_OK) == 0)
+            fprintf(stderr, "libmap-record: trace: %s\n", o->output);
+        else
+            fprintf(stderr, "libmap-record: no trace written (no libmap event was recorded)\n");
+        break;
+    case MODE_FLIGHT:
+        if (o->relayd_url) {
+            gethostname(me, sizeof me - 1);
+            fprintf(stderr, "libmap-record: snapshots (if any) went to %s: under the relay "
+                    "daemon's output directory, in %s/%s-*\n", o->relayd_url, me, o->session);
+        } else if (snapshots_print_new(o->output, before) == 0) {
+            fprintf(stderr, "libmap-record: no snapshot saved (%s)\n",
+                    termsig ? "no libmap event was recorded"
+                            : "no libmap:panic, and COMMAND was not killed by a signal");
+        }
+        break;
+    case MODE_STREAM:
+    case MODE_LIVE:
+        gethostname(me, sizeof me - 1);
+        fprintf(stderr, "libmap-record: trace streamed to %s: under the relay daemon's output "
+                "directory, in %s/%s-*\n", o->relayd_url, me, o->session);
+        break;
+    }
+}
+
+/* After COMMAND died by signal sig in flight mode: wait for the trigger's
+ * snapshot, or take one. */
+static void flight_after_signal(const struct options *o, int sig, const char *before)
+{
+    bool have = false;
+    if (sig == SIGABRT) {
+        if (o->relayd_url == NULL) {
+            have = snapshots_wait_new(o->output, before, TRIGGER_WAIT_MS);
+        } else {
+            sleep(2); /* the snapshot lands remotely: give the trigger time */
+            have = true;
+        }
+    }
+    if (!have) {
+        say(o, "COMMAND was killed by signal %d without a libmap:panic snapshot: taking one", sig);
+        session_snapshot(o);
+    }
+}
+
+static int record(const struct options *o)
+{
+    signals_install();
+
+    const char *probe = probe_find(o);
+    if (probe == NULL)
+        return EXIT_RECORD_FAILED;
+    if (!sessiond_running()) {
+        started_sessiond = sessiond_start();
+        if (started_sessiond < 0)
+            return EXIT_RECORD_FAILED;
+        if (started_sessiond > 0)
+            say(o, "started lttng-sessiond (pid %ld)", (long)started_sessiond);
+    }
+    if (signals_pending())
+        return finish(o, NULL, 128 + signals_pending());
+
+    char trigger[512];
+    if (session_setup(o, trigger, sizeof trigger) != 0)
+        return finish(o, NULL, EXIT_RECORD_FAILED);
+    if (signals_pending())
+        return finish(o, trigger, 128 + signals_pending());
+    say(o, "session %s (%s) recording", o->session,
+        o->mode == MODE_FLIGHT ? "flight recorder" : o->mode == MODE_LIVE ? "live"
+        : o->mode == MODE_STREAM ? "streaming" : "local");
+    if (o->mode == MODE_LIVE)
+        print_live_url(o);
+
+    char *before = (o->mode == MODE_FLIGHT && o->output) ? snapshots_list(o->output) : NULL;
+    int termsig;
+    int status = child_run(o, probe, &termsig);
+    if (o->flight && termsig != 0)
+        flight_after_signal(o, termsig, before);
+    finish(o, trigger, status);
+    print_where(o, before, termsig);
+    free(before);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    int rc = parse_options(argc, argv, &o);
+    if (rc == 0)
+        rc = record(&o);
+    else if (rc < 0)
+        rc = 0; /* --help */
+    options_free(&o);
+    return rc;
+}
