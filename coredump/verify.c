@@ -499,8 +499,9 @@ static void merge_seen(struct verifier *v, struct addrset *into, struct addrset 
 
 static unsigned parts_for(uint64_t nbase)
 {
+    /* one CPU is left to the unwinder, which runs alongside */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned n = cpus > 0 ? (unsigned)cpus : 1;
+    unsigned n = cpus > 1 ? (unsigned)cpus - 1 : 1;
     if (n > VERIFY_MAX_PARTS)
         n = VERIFY_MAX_PARTS;
     /* LIBMAP_COREDUMP_THREADS=N forces N slices whatever the size (tests) */

@@ -8,7 +8,8 @@
  * is honest; noverflow is exact below B = 16. Each failure names the array,
  * bucket, chain position and slot. Occupancy statistics come from the same
  * pass. Large maps are verified in slices of the current bucket array, one
- * thread per CPU (LIBMAP_COREDUMP_THREADS=N forces N), merged in bucket
+ * thread per CPU but one (the unwinder runs alongside;
+ * LIBMAP_COREDUMP_THREADS=N forces N), merged in bucket
  * order; overflow buckets seen by two slices are reported as shared.
  */
 #ifndef LIBMAP_COREDUMP_VERIFY_H

@@ -28,6 +28,8 @@ static double now(void)
 
 /* Run argv with stdout to /dev/null (stderr to err_path if given);
  * returns wall seconds, sets *maxrss_kb and *code. */
+static double last_cpu; /* user + system seconds of the last timed() child */
+
 static double timed(char *const argv[], const char *err_path, char *const env[], long *maxrss_kb,
                     int *code)
 {
@@ -49,6 +51,8 @@ static double timed(char *const argv[], const char *err_path, char *const env[],
     struct rusage ru;
     wait4(pid, &st, 0, &ru);
     double t = now() - t0;
+    last_cpu = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+               (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
     if (maxrss_kb)
         *maxrss_kb = ru.ru_maxrss;
     if (code)
@@ -94,12 +98,14 @@ int main(int argc, char **argv)
     char *cargv[] = {cat, c.core, NULL};
     char *aargv[] = {(char *)analyzer, (char *)fixture, c.core, NULL};
     timed(cargv, NULL, NULL, NULL, NULL); /* warm the page cache */
-    double tc[100], ta[100];
+    double tc[100], ta[100], cc[100], ca[100];
     long rss = 0, r;
     int code = 0;
     for (int i = 0; i < runs; i++) {
         tc[i] = timed(cargv, NULL, NULL, NULL, NULL);
+        cc[i] = last_cpu;
         ta[i] = timed(aargv, NULL, NULL, &r, &code);
+        ca[i] = last_cpu;
         if (r > rss)
             rss = r;
         if (code != 0) {
@@ -110,6 +116,8 @@ int main(int argc, char **argv)
     }
     qsort(tc, (size_t)runs, sizeof tc[0], cmp_d);
     qsort(ta, (size_t)runs, sizeof ta[0], cmp_d);
+    qsort(cc, (size_t)runs, sizeof cc[0], cmp_d);
+    qsort(ca, (size_t)runs, sizeof ca[0], cmp_d);
     char errp[4200];
     snprintf(errp, sizeof errp, "%.4000s/timing.txt", c.dir);
     char timing[] = "LIBMAP_COREDUMP_TIMING=1";
@@ -125,6 +133,12 @@ int main(int argc, char **argv)
            tc[runs / 2], mib / tc[0]);
     printf("libmap-coredump EXE CORE:  best %.3f s, median %.3f s\n", ta[0], ta[runs / 2]);
     printf("ratio (best/best):         %.1fx\n", ta[0] / tc[0]);
+    printf("CPU time (user+sys):       cat best %.3f s, analyzer best %.3f s (%.1fx; all "
+           "threads)\n",
+           cc[0], ca[0], ca[0] / (cc[0] > 0 ? cc[0] : 1e-9));
+    double load[3] = {0};
+    if (getloadavg(load, 3) > 0)
+        printf("load average:              %.2f (other processes share the CPUs)\n", load[0]);
     printf("peak RSS:                  %ld MiB (%.0f%% of the core)\n", rss / 1024,
            100.0 * (double)rss * 1024 / (double)st.st_size);
     printf("phases (one run, --no-sandbox):\n%s", phases ? phases : "");
