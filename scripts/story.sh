@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # story.sh — the README's main command: set up a Debian 12 machine, build and
 # install the libmap suite into a staging prefix, and run the user's story
-# end to end, as far as the suite has it:
+# end to end:
 #
-#   1. a program using libmap (libmap-demo) races two writers on one map;
+#   1. a program using libmap (libmap-demo) races two writers on one map,
+#      under libmap-record's flight recorder (LTTng, overwrite ring buffer);
 #   2. libmap aborts at once with `fatal error: concurrent map writes`,
 #      naming both threads; the process dies by SIGABRT (exit 134) and
-#      leaves a core file.
+#      leaves a core file;
+#   3. the flight recorder's trigger on libmap:panic saved a snapshot of the
+#      last events before the abort;
 #   4. libmap-coredump on the core: the panic, both threads' stacks, the
-#      map reconstructed and verified.
-#   Coming, as their parts land (one story_* function each, appended to
-#   STEPS below): the flight-recorder snapshot (libmap-record --flight),
-#   gdb's `libmap panic` on the core, libmap-timeline on the snapshot.
+#      map reconstructed and verified;
+#   5. gdb on the core, with the suite's scripts auto-loaded: `libmap panic`;
+#   6. libmap-timeline on the snapshot: the two colliding writes on a
+#      per-thread timeline, exported as an HTML page and Chrome trace JSON.
 #
 # Usage: scripts/story.sh [--build-dir DIR] [--prefix DIR] [--out DIR]
 #                         [--skip-deps] [--no-build]
@@ -38,7 +41,7 @@ while (($#)); do
         --out) OUT=$2; shift 2 ;;
         --skip-deps) SKIP_DEPS=1; shift ;;
         --no-build) NO_BUILD=1; shift ;;
-        -h|--help) sed -n '15,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '19,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "story.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -53,7 +56,10 @@ die() { echo "story.sh: $*" >&2; exit 1; }
 DEMO_STATUS=     # exit status of the racing demo
 DEMO_STDOUT=     # file holding its stdout (pid, map address, worker TIDs)
 DEMO_STDERR=     # file holding its stderr (libmap's fatal message)
-DEMO_PID=        # its pid
+DEMO_PID=        # its pid (printed by the demo)
+SNAPSHOT=        # the flight recorder's snapshot directory
+TIMELINE_HTML=   # libmap-timeline's outputs
+TIMELINE_JSON=
 CORE_FILE=       # path of its core file, if one was written to disk
 CORE_HOW=        # how to get the core when it is not a file (systemd-coredump)
 
@@ -64,7 +70,10 @@ setup() {
     fi
     if [[ "$NO_BUILD" != 1 ]]; then
         say "building the suite ($BUILD_TYPE) in $BUILD_DIR"
-        cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DLIBMAP_SANITIZE= >/dev/null
+        # The install prefix is set at configure time: libmap.so names its gdb
+        # auto-load script by absolute path under it.
+        cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DLIBMAP_SANITIZE= \
+            -DCMAKE_INSTALL_PREFIX="$PREFIX" >/dev/null
         cmake --build "$BUILD_DIR" -j "$(nproc)" >"$BUILD_DIR/story-build.log" 2>&1 \
             || { tail -50 "$BUILD_DIR/story-build.log" >&2; die "build failed (log: $BUILD_DIR/story-build.log)"; }
         say "installing into $PREFIX"
@@ -79,28 +88,28 @@ setup() {
     OUT=$(cd "$OUT" && pwd)
 }
 
-# Step 1-2: the race and the abort. The demo runs in its own directory so
-# that a core file named plain `core` lands there and nowhere else.
+# Steps 1-3: the race and the abort, under the flight recorder. The demo runs
+# in its own directory so that a core file named plain `core` lands there and
+# nowhere else; libmap-record passes the demo's exit status on (134: SIGABRT).
 story_race() {
-    say "1. two threads write one map without a lock: libmap-demo race write-write"
+    say "1. two threads write one map without a lock, under the flight recorder"
     local dir=$OUT/race
     rm -rf "$dir"
     mkdir -p "$dir"
     DEMO_STDOUT=$dir/stdout.txt
     DEMO_STDERR=$dir/stderr.txt
-    echo "\$ cd $dir && ulimit -c unlimited && libmap-demo race write-write"
-    # In the background so that $! is the demo's pid (the subshell execs it).
+    echo "\$ cd $dir && ulimit -c unlimited"
+    echo "\$ libmap-record --flight -o $dir/flight -- libmap-demo race write-write"
+    DEMO_STATUS=0
     (
         cd "$dir"
         ulimit -c unlimited 2>/dev/null || echo "story.sh: cannot raise the core size limit (ulimit -c)" >&2
-        exec libmap-demo race write-write >"$DEMO_STDOUT" 2>"$DEMO_STDERR"
-    ) &
-    local pid=$!
-    DEMO_PID=$pid
-    DEMO_STATUS=0
-    wait "$pid" 2>/dev/null || DEMO_STATUS=$?
+        exec libmap-record --flight -o "$dir/flight" -- libmap-demo race write-write \
+            >"$DEMO_STDOUT" 2>"$DEMO_STDERR"
+    ) || DEMO_STATUS=$?
     cat "$DEMO_STDOUT"
     cat "$DEMO_STDERR" >&2
+    DEMO_PID=$(sed -n 's/^libmap-demo: pid \([0-9]*\).*/\1/p' "$DEMO_STDOUT")
     say "2. libmap aborted the process"
     echo "exit status: $DEMO_STATUS$( ((DEMO_STATUS == 134)) && echo ' (128 + SIGABRT)')"
     ((DEMO_STATUS == 134)) || die "expected exit status 134 (SIGABRT), got $DEMO_STATUS"
@@ -117,14 +126,18 @@ story_race() {
     done
 
     # Where did the core go?
-    local pattern
+    local pattern pid=$DEMO_PID
     pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo unknown)
     echo "core_pattern: $pattern"
     case "$pattern" in
         \|*systemd-coredump*)
             CORE_HOW="coredumpctl dump -o $dir/core $pid"
-            echo "core file: taken by systemd-coredump (pid $pid); save it with:"
-            echo "  coredumpctl dump -o $dir/core $pid"
+            echo "core file: taken by systemd-coredump (pid $pid); saving it to $dir/core"
+            if command -v coredumpctl >/dev/null && coredumpctl dump -o "$dir/core" "$pid" >/dev/null 2>&1; then
+                CORE_FILE=$dir/core
+            else
+                echo "  (coredumpctl dump failed; try: coredumpctl dump -o $dir/core $pid)"
+            fi
             ;;
         \|*)
             CORE_HOW="piped to ${pattern#|} (pid $pid)"
@@ -136,7 +149,7 @@ story_race() {
             ;;
         *)
             # relative pattern: the file is in the crashing process's cwd
-            CORE_FILE=$(find "$dir" -maxdepth 1 -type f ! -name stderr.txt ! -name stdout.txt | head -1)
+            CORE_FILE=$(find "$dir" -maxdepth 1 -type f -name 'core*' | head -1)
             if [[ -n "$CORE_FILE" ]]; then
                 echo "core file: $CORE_FILE ($(du -h "$CORE_FILE" | cut -f1))"
             else
@@ -144,6 +157,17 @@ story_race() {
             fi
             ;;
     esac
+}
+
+# Step 3: the flight recorder's snapshot, taken by the trigger on libmap:panic
+# (libmap-record prints its path on stderr).
+story_snapshot() {
+    say "3. the flight recorder saved the last events before the abort"
+    SNAPSHOT=$(sed -n 's/^libmap-record: snapshot: //p' "$DEMO_STDERR" | tail -1)
+    [[ -n "$SNAPSHOT" && -d "$SNAPSHOT" ]] || die "libmap-record saved no snapshot (see $DEMO_STDERR)"
+    echo "snapshot: $SNAPSHOT"
+    echo "\$ babeltrace2 $SNAPSHOT | tail -3"
+    babeltrace2 "$SNAPSHOT" 2>/dev/null | tail -3 | cut -c1-220
 }
 
 # Step 4 (the analyzer's part): libmap-coredump on the demo's core — the
@@ -165,11 +189,41 @@ story_coredump() {
     esac
 }
 
-# Later steps, appended here and to STEPS as their parts land:
-#   story_record    libmap-record --flight -- libmap-demo race write-write
-#   story_gdb       gdb -batch -ex 'libmap panic' libmap-demo "$CORE_FILE"
-#   story_timeline  libmap-timeline SNAPSHOT --html ... --chrome ...
-STEPS=(story_race story_coredump)
+# Step 5: gdb on the core. The installed scripts auto-load once their
+# directory is trusted (the one line users put in ~/.gdbinit).
+story_gdb() {
+    say "5. gdb on the core: libmap panic"
+    if [[ -z "$CORE_FILE" ]]; then
+        echo "no core file on disk${CORE_HOW:+ ($CORE_HOW)}: skipping gdb"
+        return
+    fi
+    local safe=$PREFIX/share/gdb/auto-load
+    echo "\$ gdb -q --batch -iex 'add-auto-load-safe-path $safe' -ex 'libmap panic' \\"
+    echo "      \$(command -v libmap-demo) $CORE_FILE"
+    local out=$OUT/gdb-panic.txt rc=0
+    timeout 300 gdb -q --batch -nx -iex "add-auto-load-safe-path $safe" -ex 'libmap panic' \
+        "$(command -v libmap-demo)" "$CORE_FILE" >"$out" 2>&1 || rc=$?
+    # From the panic report on; gdb's own start-up chatter is in the file.
+    sed -n '/^fatal error:/,$p' "$out"
+    grep -q '^fatal error: concurrent map writes' "$out" \
+        || die "gdb's 'libmap panic' printed no panic (exit $rc; full output: $out)"
+}
+
+# Step 6: the timeline of the snapshot, on the terminal and as files.
+story_timeline() {
+    say "6. libmap-timeline on the snapshot: the two colliding writes"
+    [[ -n "$SNAPSHOT" ]] || die "no snapshot to show"
+    TIMELINE_HTML=$OUT/timeline.html
+    TIMELINE_JSON=$OUT/timeline.json
+    echo "\$ libmap-timeline $SNAPSHOT --html $TIMELINE_HTML --chrome $TIMELINE_JSON"
+    local rc=0
+    libmap-timeline "$SNAPSHOT" --html "$TIMELINE_HTML" --chrome "$TIMELINE_JSON" || rc=$?
+    # exit 1: a race was found and reported (what we expect here)
+    ((rc == 0 || rc == 1)) || die "libmap-timeline failed (exit $rc)"
+    [[ -s "$TIMELINE_HTML" && -s "$TIMELINE_JSON" ]] || die "libmap-timeline wrote no HTML or JSON"
+}
+
+STEPS=(story_race story_snapshot story_coredump story_gdb story_timeline)
 
 setup
 for step in "${STEPS[@]}"; do
@@ -178,7 +232,8 @@ done
 
 say "done"
 echo "story directory: $OUT"
+echo "snapshot:        $SNAPSHOT"
 [[ -n "$CORE_FILE" ]] && echo "core file:       $CORE_FILE"
-[[ -n "$CORE_HOW" ]] && echo "core:            $CORE_HOW"
-echo "coming next: flight-recorder snapshot (libmap-record), gdb 'libmap panic',"
-echo "libmap-timeline (see README.md)"
+[[ -n "$CORE_HOW" && -z "$CORE_FILE" ]] && echo "core:            $CORE_HOW"
+echo "HTML timeline:   $TIMELINE_HTML   (open in a browser; no network needed)"
+echo "Chrome JSON:     $TIMELINE_JSON   (load in ui.perfetto.dev or chrome://tracing)"

@@ -120,7 +120,7 @@ LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, grow_done, LTTNG_UST_TRACEPOINT_LOGLEVEL_I
 LTTNG_UST_TRACEPOINT_EVENT(libmap, panic,
     LTTNG_UST_TP_ARGS(const void *, map, uint32_t, kind, const char *, message, uint32_t, op,
                       int32_t, tid, uint32_t, writer_op, int32_t, writer_tid,
-                      uint8_t, writer_held),
+                      uint8_t, writer_held, uint64_t, detect_ns, uint8_t, at_end),
     LTTNG_UST_TP_FIELDS(
         lttng_ust_field_integer_hex(uint64_t, map, (uintptr_t)map)
         lttng_ust_field_integer(uint32_t, kind, kind)
@@ -129,7 +129,9 @@ LTTNG_UST_TRACEPOINT_EVENT(libmap, panic,
         lttng_ust_field_integer(int32_t, tid, tid)
         lttng_ust_field_integer(uint32_t, writer_op, writer_op)
         lttng_ust_field_integer(int32_t, writer_tid, writer_tid)
-        lttng_ust_field_integer(uint8_t, writer_held, writer_held)))
+        lttng_ust_field_integer(uint8_t, writer_held, writer_held)
+        lttng_ust_field_integer(uint64_t, detect_ns, detect_ns)
+        lttng_ust_field_integer(uint8_t, at_end, at_end)))
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, panic, LTTNG_UST_TRACEPOINT_LOGLEVEL_CRIT)
 
 /* libmap:lookup (debug) — a lookup finished. */

@@ -130,19 +130,33 @@ static int64_t clock_ns(clockid_t c)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-_Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
-                         uint64_t writer_word)
+/* The panic word, stored over the map's writer word so that any other
+ * thread entering the map stops in here (freezing the map for postmortem
+ * tools). Stored again once the record is filled: a writer that had already
+ * passed its final check when the first store landed clears HELD with its
+ * release store, which would otherwise unfreeze the map. */
+static void freeze(const struct libmap *m, uint64_t word)
 {
+    atomic_store_explicit(&((struct libmap *)m)->writer, word, memory_order_relaxed);
+}
+
+_Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
+                         uint64_t writer_word, bool at_end)
+{
+    /* The time of detection, as close to the check as possible: trace
+     * readers place the detecting operation here (the panic event itself
+     * comes later, after the record is filled). */
+    int64_t detected_monotonic = clock_ns(CLOCK_MONOTONIC);
     if (atomic_flag_test_and_set(&panicking)) {
         /* another thread is reporting and will abort the process */
         for (;;)
             pause();
     }
     /* Freeze the map: any other thread touching it now stops in here. */
-    atomic_store_explicit(&((struct libmap *)m)->writer,
-                          ((uint64_t)(uint32_t)current_tid() << LIBMAP_WRITER_TID_SHIFT) |
-                              LIBMAP_WRITER_PANIC | LIBMAP_WRITER_HELD | (uint64_t)op,
-                          memory_order_relaxed);
+    uint64_t frozen = ((uint64_t)(uint32_t)current_tid() << LIBMAP_WRITER_TID_SHIFT) |
+                      LIBMAP_WRITER_PANIC | LIBMAP_WRITER_HELD | (uint64_t)op;
+    freeze(m, frozen);
+    int64_t detected_realtime = clock_ns(CLOCK_REALTIME);
     struct libmap_panic_record *r = &libmap_panic_record;
     const char *msg = panic_message(kind);
     r->version = LIBMAP_PANIC_RECORD_VERSION;
@@ -154,14 +168,15 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
     r->writer_tid = (int32_t)(writer_word >> LIBMAP_WRITER_TID_SHIFT);
     r->writer_held = (writer_word & LIBMAP_WRITER_HELD) ? 1 : 0;
     r->pid = (int32_t)getpid();
-    r->realtime_ns = clock_ns(CLOCK_REALTIME);
-    r->monotonic_ns = clock_ns(CLOCK_MONOTONIC);
+    r->realtime_ns = detected_realtime;
+    r->monotonic_ns = detected_monotonic;
     size_t n = strlen(msg);
     memcpy(r->message, msg, n + 1);
     atomic_signal_fence(memory_order_seq_cst);
     r->magic = LIBMAP_PANIC_MAGIC;
     atomic_thread_fence(memory_order_seq_cst);
-    LIBMAP_TRACE_PANIC(r); /* before the hooks: a snapshot trigger fires even if a hook hangs */
+    freeze(m, frozen);
+    LIBMAP_TRACE_PANIC(r, at_end); /* before the hooks: a snapshot trigger fires even if a hook hangs */
 
     unsigned nh = atomic_load(&nhooks);
     for (unsigned i = 0; i < nh; i++)

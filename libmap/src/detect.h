@@ -27,7 +27,7 @@ static ALWAYS_INLINE uint64_t write_begin(struct libmap *m, enum libmap_op op)
 {
     uint64_t w = writer_load(m);
     if (UNLIKELY(w & LIBMAP_WRITER_HELD))
-        map_panic(m, LIBMAP_PANIC_CONCURRENT_WRITES, op, w);
+        map_panic(m, LIBMAP_PANIC_CONCURRENT_WRITES, op, w, false);
     uint64_t mine = thread_word() | LIBMAP_WRITER_HELD | (uint64_t)op;
     atomic_store_explicit(&m->writer, mine, memory_order_relaxed);
     atomic_signal_fence(memory_order_seq_cst);
@@ -42,7 +42,7 @@ static ALWAYS_INLINE void write_end(struct libmap *m, uint64_t mine)
     uint64_t w = writer_load(m);
     if (UNLIKELY(w != mine))
         map_panic(m, LIBMAP_PANIC_CONCURRENT_WRITES,
-                  (enum libmap_op)(mine & LIBMAP_WRITER_OP_MASK), w);
+                  (enum libmap_op)(mine & LIBMAP_WRITER_OP_MASK), w, true);
     atomic_store_explicit(&m->writer, mine & ~(uint64_t)LIBMAP_WRITER_HELD, memory_order_relaxed);
 }
 
@@ -51,7 +51,7 @@ static ALWAYS_INLINE void read_check(const struct libmap *m, enum libmap_panic_k
 {
     uint64_t w = writer_load(m);
     if (UNLIKELY(w & LIBMAP_WRITER_HELD))
-        map_panic(m, kind, op, w);
+        map_panic(m, kind, op, w, false);
 }
 
 #else /* LIBMAP_NO_DETECTION */

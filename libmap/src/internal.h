@@ -293,8 +293,10 @@ static inline uint64_t thread_word(void)
     return __builtin_expect(w != 0, 1) ? w : thread_word_init();
 }
 static inline int32_t current_tid(void) { return (int32_t)(thread_word() >> LIBMAP_WRITER_TID_SHIFT); }
+/* Report concurrent access and abort. at_end: detected by a writer's final
+ * check (its write completed), else on entry (the operation did not run). */
 _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
-                         uint64_t writer_word);
+                         uint64_t writer_word, bool at_end);
 extern libmap_write_hook map_write_hook;
 extern void *map_write_hook_ctx;
 

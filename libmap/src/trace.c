@@ -14,6 +14,14 @@
  * and for the trigger's snapshot, before the hooks and abort(). Measured
  * with libmap-demo race write-write under libmap-record --flight: without
  * this 8 snapshots in 10 held the panic event, with it 30 in 30.
+ *
+ * One event passes the mute: the colliding write of the other side. When
+ * the panic finds another thread still holding the map (writer_held), that
+ * thread is in the middle of its write; it finishes it, emits that write's
+ * event (within the settle time: a write takes microseconds), and only then
+ * reaches its own final check and stops. Without it the trace would hold
+ * the panic but not the write it collided with (only that thread's earlier,
+ * finished writes).
  */
 #ifdef LIBMAP_TRACING
 
@@ -45,25 +53,40 @@ void trace_free(const struct libmap *m) { lttng_ust_do_tracepoint(libmap, free, 
 
 static bool muted(void) { return __atomic_load_n(&trace_muted, __ATOMIC_RELAXED) != 0; }
 
+/* The write the panic collided with, allowed through the mute once. */
+static const struct libmap *panic_map;
+static int32_t panic_writer_tid;
+static int panic_writer_pass;
+
+static bool write_muted(const struct libmap *m)
+{
+    if (!muted())
+        return false;
+    if (m != __atomic_load_n(&panic_map, __ATOMIC_ACQUIRE) ||
+        current_tid() != __atomic_load_n(&panic_writer_tid, __ATOMIC_ACQUIRE))
+        return true;
+    return __atomic_exchange_n(&panic_writer_pass, 0, __ATOMIC_ACQ_REL) == 0;
+}
+
 /* Write events: called when the write's start time was taken. The bucket is
  * the key's bucket in the current array (B after). */
 void trace_assign(const struct libmap *m, uint64_t hash, int rc, uint64_t t0)
 {
-    if (!muted())
+    if (!write_muted(m))
         lttng_ust_do_tracepoint(libmap, assign, m, hash, hash & bucket_mask(m->B), rc, m->count,
                                 m->B, t0);
 }
 
 void trace_delete(const struct libmap *m, uint64_t hash, int rc, uint64_t t0)
 {
-    if (!muted())
+    if (!write_muted(m))
         lttng_ust_do_tracepoint(libmap, delete, m, hash, hash & bucket_mask(m->B), rc, m->count,
                                 m->B, t0);
 }
 
 void trace_clear(const struct libmap *m, uint64_t t0)
 {
-    if (!muted())
+    if (!write_muted(m))
         lttng_ust_do_tracepoint(libmap, clear, m, 0, 0, 0, m->count, m->B, t0);
 }
 
@@ -124,13 +147,19 @@ void trace_iterate(const struct libmap *m, size_t bucket, unsigned slot)
 
 void trace_iter_end(const struct libmap *m) { lttng_ust_do_tracepoint(libmap, iter_end, m); }
 
-void trace_panic(const struct libmap_panic_record *r)
+void trace_panic(const struct libmap_panic_record *r, bool at_end)
 {
-    __atomic_store_n(&trace_muted, 1, __ATOMIC_RELAXED);
+    if (r->writer_held && r->writer_tid != 0 && r->writer_tid != r->tid) {
+        __atomic_store_n(&panic_writer_pass, 1, __ATOMIC_RELAXED);
+        __atomic_store_n(&panic_writer_tid, r->writer_tid, __ATOMIC_RELEASE);
+        __atomic_store_n(&panic_map, r->map, __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(&trace_muted, 1, __ATOMIC_RELEASE);
     if (!lttng_ust_tracepoint_enabled(libmap, panic))
         return;
     lttng_ust_do_tracepoint(libmap, panic, r->map, r->kind, r->message, r->op, r->tid,
-                            r->writer_op, r->writer_tid, (uint8_t)r->writer_held);
+                            r->writer_op, r->writer_tid, (uint8_t)r->writer_held,
+                            (uint64_t)r->monotonic_ns, (uint8_t)at_end);
     struct timespec settle = {0, PANIC_SETTLE_MS * 1000 * 1000};
     while (nanosleep(&settle, &settle) != 0)
         ;

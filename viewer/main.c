@@ -1,0 +1,123 @@
+/*
+ * main.c — libmap-timeline: read a libmap trace (a CTF directory or an
+ * LTTng live session) and show the map operations per thread on a
+ * timeline, the race report and a summary; or --summary, --race, --json,
+ * --chrome FILE, --html FILE. See docs/libmap-timeline.md.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "viewer.h"
+
+#ifndef LIBMAP_TIMELINE_VERSION
+#define LIBMAP_TIMELINE_VERSION "0"
+#endif
+
+static void usage(FILE *f)
+{
+    fputs("usage: libmap-timeline [OPTIONS] TRACE-DIR | net://HOST[:PORT]/host/HOSTNAME/SESSION\n"
+          "\n"
+          "Shows the libmap map operations of a trace per thread on a timeline, the race\n"
+          "report (the two colliding writes of a panic, and every overlapping write pair\n"
+          "from different threads) and a summary. With a panic the view opens on the race.\n"
+          "\n"
+          "Selection:\n"
+          "  --map ADDR          only the map at ADDR (e.g. 0x55d0c2a0)\n"
+          "  --begin TIME        skip events before TIME: ns from origin, SECONDS.NANO,\n"
+          "  --end TIME            HH:MM:SS[.NANO] or 'YYYY-MM-DD HH:MM:SS[.NANO]'\n"
+          "  --last DURATION     the window of DURATION (5ms, 200us, 1s) ending at the\n"
+          "                      panic, or at the end of the trace\n"
+          "Output (default: timeline, race report, summary line):\n"
+          "  --summary           operations per thread and map, grows, evacuations,\n"
+          "                      write latency percentiles, discarded events\n"
+          "  --race              the race report only\n"
+          "  --json              race report and summary as JSON on stdout\n"
+          "  --chrome FILE       write Chrome trace-event JSON (Perfetto UI, chrome://tracing)\n"
+          "  --html FILE         write a self-contained HTML page with an SVG timeline\n"
+          "  --width N           columns of the timeline (default: the terminal's)\n"
+          "  --color[=WHEN]      auto (default: when stdout is a terminal), always, never\n"
+          "  -h, --help          this help\n"
+          "  --version           the version\n"
+          "\n"
+          "Exit status: 0 no race, 1 a race was reported, 2 usage error, 3 bad input\n"
+          "(missing or damaged trace, no libmap events, unreachable relay daemon),\n"
+          "4 an output file could not be written.\n", f);
+}
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, TL_PROG ": %s; try --help\n", msg);
+    return TL_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"map", required_argument, NULL, 0},     {"begin", required_argument, NULL, 0},
+        {"end", required_argument, NULL, 0},     {"last", required_argument, NULL, 0},
+        {"summary", no_argument, NULL, 0},       {"race", no_argument, NULL, 0},
+        {"json", no_argument, NULL, 0},          {"chrome", required_argument, NULL, 0},
+        {"html", required_argument, NULL, 0},    {"width", required_argument, NULL, 0},
+        {"color", optional_argument, NULL, 0},   {"colour", optional_argument, NULL, 0},
+        {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct tl_options o = {0};
+    char err[256];
+    opterr = 0;
+    for (;;) {
+        int idx = -1;
+        int c = getopt_long(argc, argv, "h", longopts, &idx);
+        if (c == -1)
+            break;
+        if (c == 'h') {
+            usage(stdout);
+            return TL_EXIT_OK;
+        }
+        if (c == 'V') {
+            printf("libmap-timeline %s (babeltrace2 %u.%u.%u)\n", LIBMAP_TIMELINE_VERSION,
+                   bt_version_get_major(), bt_version_get_minor(), bt_version_get_patch());
+            return TL_EXIT_OK;
+        }
+        if (c == '?') {
+            snprintf(err, sizeof err, "unknown option or missing value: '%s'", argv[optind - 1]);
+            return usage_error(err);
+        }
+        const char *name = longopts[idx].name;
+        if (strcmp(name, "colour") == 0)
+            name = "color";
+        const char *val = optarg;
+        if (strcmp(name, "color") == 0 && !val)
+            val = "always";
+        if (tl_opt_set(&o, name, val, err, sizeof err) != 0)
+            return usage_error(err);
+    }
+    if (optind == argc)
+        return usage_error("give a trace directory or a net:// live URL");
+    if (argc - optind > 1)
+        return usage_error("give one trace directory or live URL");
+    o.input = argv[optind];
+    if (o.summary + o.race + o.json > 1)
+        return usage_error("choose one of --summary, --race and --json");
+#ifndef LIBMAP_TIMELINE_HAVE_EXPORT
+    if (o.chrome || o.html)
+        return usage_error("--chrome/--html: not built");
+#endif
+
+    struct tl_model m;
+    tl_model_init(&m, !(o.summary || o.race || o.json) || o.chrome || o.html);
+    int status = tl_read_trace(&o, &m);
+    if (status == TL_EXIT_OK) {
+        const char *problem = tl_model_problem(&m, err, sizeof err);
+        if (problem) {
+            fprintf(stderr, TL_PROG ": %s: %s\n", o.input, problem);
+            status = TL_EXIT_INPUT;
+        } else {
+            tl_analyze(&m);
+            status = tl_output(&m, &o, stdout);
+        }
+    }
+    tl_model_free(&m);
+    return status;
+}

@@ -1,0 +1,87 @@
+/*
+ * model.c — the model's plumbing: growable vectors, init/free, names of
+ * operation kinds and map labels. Decoding (decode.c) and analysis
+ * (analysis.c) fill it; outputs only read it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static const char *const kind_names[TL_NKINDS] = {
+    [0] = "none",         [TL_ASSIGN] = "assign",   [TL_DELETE] = "delete",
+    [TL_CLEAR] = "clear", [TL_LOOKUP] = "lookup",   [TL_ITERATE] = "iterate",
+    [TL_ITER_INIT] = "iter_init", [TL_ITER_END] = "iter_end",
+    [TL_NEW] = "new",     [TL_FREE] = "free",
+};
+
+const char *tl_kind_name(enum tl_kind k)
+{
+    return (unsigned)k < TL_NKINDS ? kind_names[k] : "unknown";
+}
+
+void *tl_vec_push(struct tl_vec *v)
+{
+    if (v->len == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 64;
+        void *d = realloc(v->data, cap * v->elem);
+        if (!d) {
+            fputs("libmap-timeline: out of memory\n", stderr);
+            abort();
+        }
+        v->data = d;
+        v->cap = cap;
+    }
+    void *p = (char *)v->data + v->len * v->elem;
+    memset(p, 0, v->elem);
+    v->len++;
+    return p;
+}
+
+static void vec_init(struct tl_vec *v, size_t elem)
+{
+    v->data = NULL;
+    v->len = v->cap = 0;
+    v->elem = elem;
+}
+
+void tl_model_init(struct tl_model *m, bool keep_ops)
+{
+    memset(m, 0, sizeof *m);
+    vec_init(&m->threads, sizeof(struct tl_thread));
+    vec_init(&m->maps, sizeof(struct tl_map));
+    vec_init(&m->ops, sizeof(struct tl_op));
+    vec_init(&m->grows, sizeof(struct tl_grow));
+    vec_init(&m->evacs, sizeof(struct tl_evac));
+    vec_init(&m->races, sizeof(struct tl_race));
+    m->panic_op = m->panic_writer_op = TL_NONE;
+    m->first_ts = INT64_MAX;
+    m->last_ts = INT64_MIN;
+    m->keep_ops = keep_ops;
+}
+
+void tl_analysis_free(struct tl_model *m); /* analysis.c */
+
+void tl_model_free(struct tl_model *m)
+{
+    tl_analysis_free(m);
+    free(m->threads.data);
+    free(m->maps.data);
+    free(m->ops.data);
+    free(m->grows.data);
+    free(m->evacs.data);
+    free(m->races.data);
+    for (int k = 0; k < TL_NKINDS; k++)
+        tl_hist_free(&m->lat[k]);
+    memset(m, 0, sizeof *m);
+}
+
+const char *tl_map_label(const struct tl_map *mp, char buf[32])
+{
+    if (mp->life)
+        snprintf(buf, 32, "0x%llx#%u", (unsigned long long)mp->addr, mp->life);
+    else
+        snprintf(buf, 32, "0x%llx", (unsigned long long)mp->addr);
+    return buf;
+}

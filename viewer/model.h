@@ -1,0 +1,203 @@
+/*
+ * model.h — libmap-timeline's in-memory model of a libmap trace: the
+ * threads, maps, operations (as time intervals), growth phases, instants and
+ * the panic, decoded from the events of docs/tracepoints.md. The babeltrace2
+ * sink fills it (decode.c), analysis.c derives the race report, overlapping
+ * writes and the summary, and every output (terminal view, race report,
+ * summary, --chrome, --html, --json) reads it and nothing else.
+ *
+ * Times are signed nanoseconds from the clock's origin (the Unix epoch for
+ * LTTng traces): babeltrace2's ns-from-origin of the event for the end of an
+ * operation, and `start_ns + clock offset` for its start (docs/tracepoints.md,
+ * "Time"). Operations without a start time (lookups, iteration steps) are
+ * intervals of length 0.
+ *
+ * Indices, not pointers, link the records (ops to threads and maps), so the
+ * vectors may grow freely. A map is identified by (vpid, address, life): an
+ * address reused after `libmap:free` starts a new life.
+ */
+#ifndef LIBMAP_VIEWER_MODEL_H
+#define LIBMAP_VIEWER_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Operation kinds. The first five match libmap's `enum libmap_op` codes used
+ * by the panic event's `op` and `writer_op` fields. */
+enum tl_kind {
+    TL_ASSIGN = 1,
+    TL_DELETE = 2,
+    TL_CLEAR = 3,
+    TL_LOOKUP = 4,
+    TL_ITERATE = 5,  /* one libmap:iterate step */
+    TL_ITER_INIT = 6,
+    TL_ITER_END = 7,
+    TL_NEW = 8,
+    TL_FREE = 9,
+    TL_NKINDS = 10
+};
+
+const char *tl_kind_name(enum tl_kind k); /* "assign", "delete", ... */
+static inline bool tl_kind_is_write(int k) { return k >= TL_ASSIGN && k <= TL_CLEAR; }
+
+struct tl_thread {
+    int32_t vpid, vtid;
+    char procname[17];
+    uint64_t nops[TL_NKINDS]; /* operations of each kind on this thread */
+};
+
+struct tl_map {
+    int32_t vpid;
+    uint32_t life;        /* 0 for the first map at this address, then 1, ... */
+    uint64_t addr;
+    bool freed;
+    uint8_t key_kind;     /* from libmap:new, 0xff if the trace missed it */
+    uint64_t value_size;
+    uint64_t nops[TL_NKINDS];
+    uint32_t ngrows, nsame_size_grows;
+    uint64_t nevacuations;
+    uint64_t last_count;  /* entries after its last traced write */
+    uint8_t last_B;
+};
+
+/* An operation: a write's interval [start, end], or an instant (start == end)
+ * for lookups, iteration events, new and free. */
+struct tl_op {
+    int64_t start, end;
+    uint64_t hash;        /* write and lookup events; 0 otherwise */
+    uint64_t count;       /* entries after a write */
+    uint32_t thread;      /* index in tl_model.threads */
+    uint32_t map;         /* index in tl_model.maps */
+    uint8_t kind;         /* enum tl_kind */
+    int8_t result;        /* write result (1 inserted/deleted, 0, <0 error); lookup found */
+    uint8_t B;
+    uint8_t flags;        /* TL_OP_* below (added by the decoder/analysis) */
+};
+
+/* tl_op.flags */
+#define TL_OP_SYNTH 1     /* no event in the trace: made from the panic event
+                           * (a write detected on entry, or a writer whose
+                           * event never completed); start == end == panic ts */
+#define TL_OP_PANIC 2     /* one of the two operations the panic names */
+
+/* A growth phase: libmap:grow to libmap:grow_done on one map. */
+struct tl_grow {
+    int64_t start, end;   /* end = -1: not finished within the trace */
+    uint32_t map, thread; /* thread: the one whose assign started it */
+    uint8_t old_B, new_B;
+    bool same_size;
+    uint64_t count;       /* entries when it started */
+    uint64_t noldbuckets;
+    uint64_t nevacuated;  /* evacuate events seen for it */
+};
+
+/* One libmap:evacuate, kept for the views (progress marks). */
+struct tl_evac {
+    int64_t ts;
+    uint32_t map, thread, grow; /* grow: index in tl_model.grows */
+    uint64_t oldbucket, nevacuate, noldbuckets;
+};
+
+struct tl_panic {
+    bool present;
+    int64_t ts;
+    uint32_t thread, map;         /* thread: the detecting thread's lane */
+    uint32_t kind;                /* 1 writes, 2 read and write, 3 iteration and write */
+    char message[64];
+    uint8_t op, writer_op;        /* enum tl_kind codes 1..5 */
+    int32_t tid, writer_tid;
+    bool writer_held;
+    /* from the event's detect_ns and at_end fields (libmap 0.1 traces made
+     * before these fields existed lack them: has_detect false) */
+    bool has_detect;
+    int64_t detect;               /* ns from origin: when the access was detected */
+    bool at_end;                  /* detected at the end of the detecting thread's own write */
+};
+
+/* Two operations on one map, from different threads, whose intervals
+ * overlap: a race. from_panic marks the pair that the panic names. */
+struct tl_race {
+    uint64_t a, b;                /* indices in tl_model.ops; a started first */
+    int64_t overlap_start, overlap_end;
+    bool from_panic;
+};
+
+/* Latency histogram, log-linear: exact below 256 ns, then 128 sub-buckets
+ * per power of two (relative error below 0.8 %); min, max and sum exact. */
+#define TL_HIST_SUB_BITS 7
+#define TL_HIST_NBINS (64 << TL_HIST_SUB_BITS)
+struct tl_hist {
+    uint64_t n, sum;
+    int64_t min, max;
+    uint64_t *bins;       /* TL_HIST_NBINS counters, allocated on first add */
+};
+void tl_hist_add(struct tl_hist *h, int64_t ns);
+/* The value at quantile q (0..1): the lower bound of its bucket, or max. */
+int64_t tl_hist_quantile(const struct tl_hist *h, double q);
+void tl_hist_free(struct tl_hist *h);
+
+/* Latency percentiles of one operation kind, ns (all 0 when n == 0). */
+struct tl_latency {
+    uint64_t n;
+    int64_t min, p50, p90, p99, max;
+    double mean;
+};
+
+/* A growable array of fixed-size records. */
+struct tl_vec {
+    void *data;
+    size_t len, cap, elem;
+};
+
+struct tl_model {
+    struct tl_vec threads;   /* struct tl_thread */
+    struct tl_vec maps;      /* struct tl_map */
+    struct tl_vec ops;       /* struct tl_op, in event order (end time) */
+    struct tl_vec grows;     /* struct tl_grow */
+    struct tl_vec evacs;     /* struct tl_evac */
+    struct tl_vec races;     /* struct tl_race, filled by tl_analyze */
+    struct tl_panic panic;
+    /* the panic's two colliding operations (indices in ops), or UINT64_MAX
+     * when the trace does not hold them; filled by tl_analyze */
+    uint64_t panic_op, panic_writer_op;
+    int64_t first_ts, last_ts;   /* of all libmap events seen */
+    uint64_t nevents;            /* libmap events decoded */
+    uint64_t nother_events;      /* events of other providers, ignored */
+    uint64_t discarded_events;   /* reported by the trace (LTTng) */
+    uint64_t discarded_packets;
+    bool keep_ops;               /* false for --summary: ops are counted, not kept */
+
+    /* --- added by the decoder/analysis (see viewer/model.c) --- */
+    /* With keep_ops false, ops holds only the operations that races and the
+     * panic refer to (so tl_race and panic_op indices stay valid). */
+    uint64_t nops_total;         /* operations decoded, kept or not */
+    uint64_t nraces;             /* overlapping pairs found; races.len <= nraces
+                                  * (at most TL_RACES_KEPT are kept) */
+    uint64_t nevacuations;       /* evacuate events (evacs may be empty with !keep_ops) */
+    struct tl_hist lat[TL_NKINDS];        /* write durations, ns, per kind */
+    struct tl_latency latency[TL_NKINDS]; /* from lat, filled by tl_analyze */
+    void *an;                    /* analysis state while decoding (analysis.c) */
+};
+
+#define TL_NONE UINT64_MAX
+#define TL_RACES_KEPT 100000
+
+/* Element i of a vector of records of type T: TL_AT(m->ops, struct tl_op, i). */
+#define TL_AT(vec, T, i) (&((T *)(vec).data)[(i)])
+
+void tl_model_init(struct tl_model *m, bool keep_ops);
+void tl_model_free(struct tl_model *m);
+/* Appends a zeroed record and returns it (aborts on out of memory). The
+ * pointer is valid until the next push on the same vector. */
+void *tl_vec_push(struct tl_vec *v);
+
+/* Derives panic_op / panic_writer_op, finishes the race list (sorted by
+ * start, the panic's pair first) and the latency percentiles. Call once,
+ * after the last event. */
+void tl_analyze(struct tl_model *m);
+
+/* Short label of a map: "0x55d0c2a0" or "0x55d0c2a0#2" for its third life. */
+const char *tl_map_label(const struct tl_map *mp, char buf[32]);
+
+#endif /* LIBMAP_VIEWER_MODEL_H */
