@@ -29,8 +29,8 @@ const char *tl_model_problem(const struct tl_model *m, char *buf, size_t len)
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
-int tl_choose_view(const struct tl_model *m, const struct tl_options *o, struct tl_view *v,
-                   char *err, size_t errlen)
+int tl_choose_view(const struct tl_model *m, const struct tl_options *o, bool race_window,
+                   struct tl_view *v, char *err, size_t errlen)
 {
     v->map = TL_NONE;
     if (o->have_map) {
@@ -55,7 +55,7 @@ int tl_choose_view(const struct tl_model *m, const struct tl_options *o, struct 
         int64_t end = panic_in_view ? m->panic.ts : m->last_ts;
         v->to = end;
         v->from = end - o->last_ns;
-    } else if (panic_in_view && !o->begin && !o->end && m->panic_op != TL_NONE) {
+    } else if (race_window && panic_in_view && !o->begin && !o->end && m->panic_op != TL_NONE) {
         /* the race window: both colliding ops and the panic, with margin */
         const struct tl_op *a = TL_AT(m->ops, struct tl_op, m->panic_op);
         int64_t lo = min64(a->start, m->panic.ts), hi = max64(a->end, m->panic.ts);
@@ -142,7 +142,12 @@ int tl_output(struct tl_model *m, const struct tl_options *o, FILE *out)
 {
     char err[256];
     struct tl_view v;
-    if (tl_choose_view(m, o, &v, err, sizeof err) != 0) {
+    /* the terminal zooms on the race window by itself; the files hold the
+     * whole trace (or what --last/--begin/--end/--map select) and open on
+     * the race */
+    struct tl_view ev;
+    if (tl_choose_view(m, o, true, &v, err, sizeof err) != 0 ||
+        tl_choose_view(m, o, false, &ev, err, sizeof err) != 0) {
         fprintf(stderr, TL_PROG ": %s\n", err);
         return TL_EXIT_USAGE;
     }
@@ -166,12 +171,12 @@ int tl_output(struct tl_model *m, const struct tl_options *o, FILE *out)
     int status = any_race(m, &v) ? TL_EXIT_RACE : TL_EXIT_OK;
 #ifdef LIBMAP_TIMELINE_HAVE_EXPORT
     if (o->chrome) {
-        int r = export_file(o->chrome, "Chrome trace-event JSON", m, &v, tl_write_chrome);
+        int r = export_file(o->chrome, "Chrome trace-event JSON", m, &ev, tl_write_chrome);
         if (r)
             status = r;
     }
     if (o->html) {
-        int r = export_file(o->html, "HTML timeline", m, &v, tl_write_html);
+        int r = export_file(o->html, "HTML timeline", m, &ev, tl_write_html);
         if (r)
             status = r;
     }

@@ -79,9 +79,11 @@ int tl_output(struct tl_model *m, const struct tl_options *o, FILE *out);
  * events), or NULL. */
 const char *tl_model_problem(const struct tl_model *m, char *buf, size_t len);
 
-/* The view every output draws: window and map (export.h's struct tl_view). */
+/* The view an output draws: window and map (export.h's struct tl_view).
+ * race_window: with a panic and no time options, narrow the window to the
+ * two colliding operations (the terminal); else the whole trace (files). */
 struct tl_view;
-int tl_choose_view(const struct tl_model *m, const struct tl_options *o,
+int tl_choose_view(const struct tl_model *m, const struct tl_options *o, bool race_window,
                    struct tl_view *v, char *err, size_t errlen);
 
 /* term.c, report.c, json.c */

@@ -176,9 +176,9 @@ note "the default view draws both lanes and the marks"
 if [ "$case" = race-flight ]; then
     timeline export.txt --race --chrome "$WORK/race-chrome.json" --html "$WORK/race.html" "$TRACE"
     expect_rc 1 "$TL_RC" "libmap-timeline --chrome --html"
-    # the default view of a panic is the race window: only A and B have
-    # events in it (the main thread's last one is before the warm-up)
-    tids="$tid_a,$tid_b"
+    # the files hold the whole trace: A, B and the main thread (it created
+    # the map; its TID is the pid); the page opens on the race window
+    tids="$pid,$tid_a,$tid_b"
     python3 "$VIEWER_TESTS/check-chrome-json.py" "$WORK/race-chrome.json" --expect-tids "$tids" \
         --expect-race "$tid_b:assign,$tid_a:delete" || fail "check-chrome-json.py"
     set +e

@@ -393,5 +393,6 @@
     legend.appendChild(s);
   });
 
-  render();
+  /* open on the race when there is one; Reset shows everything */
+  if (rw) setView(rw[0], rw[1]); else render();
 })();
