@@ -23,7 +23,7 @@ usage: bench/timeline.sh [options]
   --trace DIR        time this existing trace instead of recording one
   --out DIR          keep the trace and the logs in DIR (default: a temporary
                      directory, removed at the end)
-  --buffer-size SIZE libmap-record's per-CPU buffer (default 64M)
+  --buffer-size SIZE libmap-record's per-CPU buffer (default 512M)
   --quick            short bounded run for ctest: --ops 200000 --reps 3
   --strict           exit 1 when the median ratio is above 1.3
 USAGE
@@ -31,7 +31,7 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
-build=$repo/build ops=10000000 reps=5 trace='' out='' bufsize=64M strict=''
+build=$repo/build ops=10000000 reps=5 trace='' out='' bufsize=512M strict=''
 while [ $# -gt 0 ]; do
     case $1 in
     --build-dir) build=$2; shift 2 ;;
@@ -76,9 +76,9 @@ fi
 babeltrace2 "$trace" -c sink.utils.counter -p step=+0 >"$out/counter.txt" 2>&1 \
     || { cat "$out/counter.txt" >&2; die "babeltrace2 cannot read $trace"; }
 events=$(sed -n 's/^ *\([0-9]*\) Event messages$/\1/p' "$out/counter.txt" | tail -n 1)
-discarded=$(sed -n 's/^ *\([0-9]*\) Discarded event messages$/\1/p' "$out/counter.txt" | tail -n 1)
+discarded=$(sed -n 's/^ *\([0-9]*\) Discarded event messages\{0,1\}$/\1/p' "$out/counter.txt" | tail -n 1)
 [ -n "$events" ] || die "no event count from sink.utils.counter"
-[ "$discarded" = 0 ] || die "the trace lost events ($discarded discarded event messages): use a bigger --buffer-size"
+[ "$discarded" = 0 ] || die "the trace lost events ($discarded discarded-event messages): use a bigger --buffer-size"
 [ "$events" -ge "$ops" ] || die "$events events, fewer than the $ops writes"
 size=$(du -sm "$trace" | cut -f1)
 echo "trace $trace: $events events, 0 discarded, $size MiB"
@@ -113,7 +113,7 @@ done
 echo "load average after: $(loadavg)"
 
 stat() { # FILE -> "best median" in ns
-    sort -n "$1" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%d %d\n", v[1], m }'
+    sort -n "$1" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.0f %.0f\n", v[1], m }'
 }
 set -- $(stat "$out/bt.ns")
 bt_best=$1 bt_med=$2

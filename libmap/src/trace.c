@@ -21,7 +21,11 @@
  * event (within the settle time: a write takes microseconds), and only then
  * reaches its own final check and stops. Without it the trace would hold
  * the panic but not the write it collided with (only that thread's earlier,
- * finished writes).
+ * finished writes). The panic event waits (at most PANIC_SETTLE_MS) for
+ * that event, so that the snapshot it triggers holds it. On a loaded
+ * machine the writer is often descheduled inside its write (which is what
+ * made the window wide enough to hit); if it does not run again within
+ * that time, the trace has no event for its write.
  */
 #ifdef LIBMAP_TRACING
 
@@ -157,6 +161,15 @@ void trace_panic(const struct libmap_panic_record *r, bool at_end)
     __atomic_store_n(&trace_muted, 1, __ATOMIC_RELEASE);
     if (!lttng_ust_tracepoint_enabled(libmap, panic))
         return;
+    /* Give the colliding write the time to finish and emit its event before
+     * the panic event fires the snapshot trigger (a writer descheduled in
+     * its write would otherwise land after the snapshot). Bounded: the
+     * write may never finish (a test's write hook holds it). */
+    uint64_t give_up = trace_clock() + PANIC_SETTLE_MS * UINT64_C(1000000);
+    while (__atomic_load_n(&panic_writer_pass, __ATOMIC_ACQUIRE) && trace_clock() < give_up) {
+        struct timespec step = {0, 50 * 1000};
+        nanosleep(&step, NULL); /* and leave the CPU to the writer */
+    }
     lttng_ust_do_tracepoint(libmap, panic, r->map, r->kind, r->message, r->op, r->tid,
                             r->writer_op, r->writer_tid, (uint8_t)r->writer_held,
                             (uint64_t)r->monotonic_ns, (uint8_t)at_end);
