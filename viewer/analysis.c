@@ -404,7 +404,8 @@ static void finish_panic(struct tl_model *m, struct analysis *an)
 void tl_analyze(struct tl_model *m)
 {
     finish_panic(m, m->an);
-    qsort(m->races.data, m->races.len, sizeof(struct tl_race), race_cmp);
+    if (m->races.len)
+        qsort(m->races.data, m->races.len, sizeof(struct tl_race), race_cmp);
     for (int k = 0; k < TL_NKINDS; k++) {
         const struct tl_hist *h = &m->lat[k];
         struct tl_latency *l = &m->latency[k];
