@@ -31,6 +31,12 @@ static _Atomic unsigned nhooks;
 static pthread_mutex_t hooks_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_flag panicking = ATOMIC_FLAG_INIT;
 
+/* The threads that entered map_panic after the first one, by TID (the
+ * first MAX_LATECOMERS of them). */
+#define MAX_LATECOMERS 16
+static _Atomic int32_t latecomers[MAX_LATECOMERS];
+static _Atomic unsigned nlatecomers;
+
 __thread uint64_t map_thread_word __attribute__((tls_model("initial-exec")));
 
 static void forget_tid(void) { map_thread_word = 0; }
@@ -140,6 +146,15 @@ static void freeze(const struct libmap *m, uint64_t word)
     atomic_store_explicit(&((struct libmap *)m)->writer, word, memory_order_relaxed);
 }
 
+bool map_panic_reached(int32_t tid)
+{
+    unsigned n = atomic_load(&nlatecomers);
+    for (unsigned k = 0; k < n && k < MAX_LATECOMERS; k++)
+        if (atomic_load(&latecomers[k]) == tid)
+            return true;
+    return false;
+}
+
 _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
                          uint64_t writer_word, bool at_end)
 {
@@ -149,6 +164,9 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
     int64_t detected_monotonic = clock_ns(CLOCK_MONOTONIC);
     if (atomic_flag_test_and_set(&panicking)) {
         /* another thread is reporting and will abort the process */
+        unsigned k = atomic_fetch_add(&nlatecomers, 1);
+        if (k < MAX_LATECOMERS)
+            atomic_store(&latecomers[k], current_tid());
         for (;;)
             pause();
     }

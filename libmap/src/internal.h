@@ -297,6 +297,10 @@ static inline int32_t current_tid(void) { return (int32_t)(thread_word() >> LIBM
  * check (its write completed), else on entry (the operation did not run). */
 _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, enum libmap_op op,
                          uint64_t writer_word, bool at_end);
+/* Whether thread `tid` has entered map_panic after the first thread did (it
+ * then stops there for good): its last write, and that write's event, are
+ * complete. The tracing layer's panic waits for the colliding writer so. */
+bool map_panic_reached(int32_t tid);
 extern libmap_write_hook map_write_hook;
 extern void *map_write_hook_ctx;
 

@@ -22,7 +22,10 @@
  * reaches its own final check and stops. Without it the trace would hold
  * the panic but not the write it collided with (only that thread's earlier,
  * finished writes). The panic event waits (at most PANIC_SETTLE_MS) for
- * that event, so that the snapshot it triggers holds it. On a loaded
+ * that event, so that the snapshot it triggers holds it. The wait also ends
+ * when that thread reaches map_panic itself (its final check finds the map
+ * frozen): its write event came before, passed through the mute or, when
+ * it was emitted before the mute, without needing the pass. On a loaded
  * machine the writer is often descheduled inside its write (which is what
  * made the window wide enough to hit); if it does not run again within
  * that time, the trace has no event for its write.
@@ -166,7 +169,8 @@ void trace_panic(const struct libmap_panic_record *r, bool at_end)
      * its write would otherwise land after the snapshot). Bounded: the
      * write may never finish (a test's write hook holds it). */
     uint64_t give_up = trace_clock() + PANIC_SETTLE_MS * UINT64_C(1000000);
-    while (__atomic_load_n(&panic_writer_pass, __ATOMIC_ACQUIRE) && trace_clock() < give_up) {
+    while (__atomic_load_n(&panic_writer_pass, __ATOMIC_ACQUIRE) &&
+           !map_panic_reached(r->writer_tid) && trace_clock() < give_up) {
         struct timespec step = {0, 50 * 1000};
         nanosleep(&step, NULL); /* and leave the CPU to the writer */
     }
