@@ -16,7 +16,7 @@ static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, v
     if (b == NULL)
         return false;
     if (value_out != NULL)
-        copy_value(value_out, value_data(m, slot_value(m, b, i)), m->t.value_size);
+        copy_value(value_out, value_data(m, slot_value_k(m, b, i, kind)), m->t.value_size);
     return true;
 }
 

@@ -54,8 +54,8 @@ static ALWAYS_INLINE void entry_store(struct libmap *m, uint8_t *b, unsigned i, 
                                       const void *key, const void *value, int kind,
                                       const struct new_entry *e)
 {
-    uint8_t *k = slot_key(m, b, i);
-    uint8_t *v = slot_value(m, b, i);
+    uint8_t *k = slot_key_k(m, b, i, kind);
+    uint8_t *v = slot_value_k(m, b, i, kind);
     if (kind == LIBMAP_KEY_STRING) {
         libmap_str s = {(const char *)e->key_mem, ((const libmap_str *)key)->len};
         memcpy(k, &s, sizeof s);
@@ -136,8 +136,8 @@ again:;
         uint64_t w = load_tophash(b);
         for (uint64_t match = match_top(w, top); match; match &= match - 1) {
             unsigned i = first_slot(match);
-            if (LIKELY(key_equal(m, key, slot_key_data(m, slot_key(m, b, i), kind), kind))) {
-                uint8_t *v = value_data(m, slot_value(m, b, i));
+            if (LIKELY(key_equal(m, key, slot_key_data(m, slot_key_k(m, b, i, kind), kind), kind))) {
+                uint8_t *v = value_data(m, slot_value_k(m, b, i, kind));
                 if (value != NULL)
                     copy_value(v, value, m->t.value_size);
                 rc = LIBMAP_UPDATED;

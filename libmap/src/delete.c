@@ -68,7 +68,7 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
     if (b == NULL)
         goto out;
 
-    uint8_t *k = slot_key(m, b, i);
+    uint8_t *k = slot_key_k(m, b, i, kind);
     if (park) {
         /* reserved above; the iterator may still compare against it */
         struct parked p = {key_data(m, k), m->t.key_size};
@@ -82,7 +82,7 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
     } else {
         key_storage_free(m, k);
     }
-    value_storage_free(m, slot_value(m, b, i));
+    value_storage_free(m, slot_value_k(m, b, i, kind));
 
     b[i] = EMPTY_ONE;
     bool last_in_chain;

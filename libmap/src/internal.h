@@ -174,6 +174,26 @@ struct libmap {
 
 /* ---- bucket accessors ---- */
 
+/* Where a bucket's keys start (after the tophash bytes), and the key size of
+ * the typed key kinds (0 for LIBMAP_KEY_BYTES, whose size the caller
+ * gives). type_init() builds the type descriptor from these, and key.h's
+ * kind-specialized accessors fold them to constants, so the two agree. */
+#define BUCKET_KEY_OFFSET (BUCKET_CNT + LAYOUT_TEST_PAD_BYTES)
+static inline size_t typed_key_size(int kind)
+{
+    switch (kind) {
+    case LIBMAP_KEY_U32:
+        return 4;
+    case LIBMAP_KEY_U64:
+        return 8;
+    case LIBMAP_KEY_STRING:
+        return sizeof(libmap_str);
+    default:
+        return 0;
+    }
+}
+static inline size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+
 static inline uint8_t *bucket_at(const struct libmap *m, uint8_t *arr, size_t i)
 {
     return arr + i * (size_t)m->t.bucket_size;

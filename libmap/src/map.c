@@ -48,8 +48,6 @@ static void default_free(void *p, size_t size, void *ctx)
         free(p);
 }
 
-static size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
-
 /* Fill the type descriptor: slot sizes and the bucket geometry. */
 static int type_init(struct libmap_type *t, const libmap_config *c)
 {
@@ -57,13 +55,9 @@ static int type_init(struct libmap_type *t, const libmap_config *c)
     t->key_kind = (uint8_t)c->key_kind;
     switch (c->key_kind) {
     case LIBMAP_KEY_U32:
-        t->key_size = 4;
-        break;
     case LIBMAP_KEY_U64:
-        t->key_size = 8;
-        break;
     case LIBMAP_KEY_STRING:
-        t->key_size = sizeof(libmap_str);
+        t->key_size = typed_key_size(c->key_kind);
         break;
     case LIBMAP_KEY_BYTES:
         if (c->key_size == 0 || c->key_size > ((size_t)1 << 30))
@@ -92,7 +86,7 @@ static int type_init(struct libmap_type *t, const libmap_config *c)
     }
     t->key_slot = (uint16_t)kslot;
     t->value_slot = (uint16_t)vslot;
-    t->key_offset = BUCKET_CNT + LAYOUT_TEST_PAD_BYTES;
+    t->key_offset = BUCKET_KEY_OFFSET;
     t->value_offset = (uint32_t)align8(t->key_offset + BUCKET_CNT * kslot);
     t->overflow_offset = (uint32_t)align8(t->value_offset + BUCKET_CNT * vslot);
     t->bucket_size = t->overflow_offset + (uint32_t)sizeof(void *);
