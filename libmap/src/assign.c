@@ -136,7 +136,7 @@ again:;
         uint64_t w = load_tophash(b);
         for (uint64_t match = match_top(w, top); match; match &= match - 1) {
             unsigned i = first_slot(match);
-            if (LIKELY(key_equal(m, key, slot_key_data(m, slot_key_k(m, b, i, kind), kind), kind))) {
+            if (LIKELY(key_equal(m, key, slot_key_bytes(m, b, i, kind), kind))) {
                 uint8_t *v = value_data(m, slot_value_k(m, b, i, kind));
                 if (value != NULL)
                     copy_value(v, value, m->t.value_size);

@@ -32,7 +32,7 @@ static ALWAYS_INLINE uint8_t *chain_find(const struct libmap *m, uint8_t *b, con
         uint64_t w = load_tophash(b);
         for (uint64_t match = match_top(w, top); match; match &= match - 1) {
             unsigned i = first_slot(match);
-            if (LIKELY(key_equal(m, key, slot_key_data(m, slot_key_k(m, b, i, kind), kind), kind))) {
+            if (LIKELY(key_equal(m, key, slot_key_bytes(m, b, i, kind), kind))) {
                 *slot = i;
                 return b;
             }

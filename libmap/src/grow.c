@@ -174,8 +174,8 @@ static ALWAYS_INLINE void evac_move(struct libmap *m, uint8_t *ob, unsigned i, u
         d->i = 0;
     }
     d->b[d->i] = top;
-    size_t ks = typed_key_size(kind);
-    copy_value(slot_key_k(m, d->b, d->i, kind), slot_key_k(m, ob, i, kind), ks ? ks : m->t.key_slot);
+    size_t ks = typed_key_size(kind) ? typed_key_size(kind) : m->t.key_slot;
+    copy_value(slot_key_k(m, d->b, d->i, kind), slot_key_k(m, ob, i, kind), ks);
     copy_value(slot_value_k(m, d->b, d->i, kind), slot_value_k(m, ob, i, kind), m->t.value_slot);
     d->i++;
     d->moved++;
@@ -196,7 +196,7 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
             for (unsigned i = 0; i < BUCKET_CNT; i++) {
                 if (is_empty(b[i]))
                     continue;
-                if (!same && (key_hash(m, slot_key_data(m, slot_key_k(m, b, i, kind), kind), kind) & newbit))
+                if (!same && (key_hash(m, slot_key_bytes(m, b, i, kind), kind) & newbit))
                     ny++;
                 else
                     nx++;
@@ -218,7 +218,7 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
                 continue;
             }
             unsigned use_y = 0;
-            if (!same && (key_hash(m, slot_key_data(m, slot_key_k(m, b, i, kind), kind), kind) & newbit))
+            if (!same && (key_hash(m, slot_key_bytes(m, b, i, kind), kind) & newbit))
                 use_y = 1;
             b[i] = (uint8_t)(EVAC_X + use_y);
             evac_move(m, b, i, top, &xy[use_y], &reserve, kind);

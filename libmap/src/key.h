@@ -78,6 +78,13 @@ static ALWAYS_INLINE uint8_t *slot_key_data(const struct libmap *m, uint8_t *ksl
     return kslot;
 }
 
+/* The key bytes of slot i of bucket b. */
+static ALWAYS_INLINE uint8_t *slot_key_bytes(const struct libmap *m, uint8_t *b, unsigned i,
+                                             int kind)
+{
+    return slot_key_data(m, slot_key_k(m, b, i, kind), kind);
+}
+
 /* Compare the caller's key with the key data stored in a slot (after
  * following an indirect pointer). */
 static ALWAYS_INLINE bool key_equal(const struct libmap *m, const void *key, const uint8_t *stored,
