@@ -37,10 +37,14 @@
  *    last at or before detect (a thread's writes follow each other, and
  *    the writer held the map, or had just released it, at detect),
  *    preferring one of the operation the panic names if it ended within
- *    HELD_SLACK of detect (detect is read just after the check). When
- *    the writer still held the map but that write ended more than
- *    HELD_SLACK before detect, its write in flight left no event (it never
- *    finished): it is synthesized from that earlier write's end to detect.
+ *    HELD_SLACK of detect (detect is read just after the check). When the
+ *    writer still held the map, only a write of the operation the panic
+ *    names qualifies (the writer word names it exactly): the latest one
+ *    that started by detect and ended within HELD_SLACK of it, else the
+ *    first one that started within SKEW_SLACK after detect (the two
+ *    threads' clocks); with neither, its write in flight left no event (it
+ *    never finished): it is synthesized from the writer's previous write's
+ *    end to detect.
  *
  * With keep_ops false (--summary) operations are not kept, except those a
  * race or the panic refers to, which are copied into ops when found.
@@ -57,6 +61,10 @@
  * detect_ns just after the detector's check: a write still held at the
  * check can end (in the trace) slightly before detect_ns. */
 #define HELD_SLACK 1000 /* ns */
+/* The clocks of two CPUs of a VM can disagree by tens of ns: the writer's
+ * held write, whose start it read on its CPU just before taking the map,
+ * can appear to start a little after detect_ns read on the detector's. */
+#define SKEW_SLACK 1000 /* ns */
 
 struct recent {
     struct tl_op op;
@@ -344,23 +352,35 @@ static void finish_panic_exact(struct tl_model *m, struct analysis *an)
      * ns: the detector first takes the map's cache line for the freeze), so
      * the writer may have begun its next write by then: prefer the latest
      * write of the operation the panic names */
-    struct recent *best = NULL, *best_kind = NULL;
+    struct recent *best = NULL, *best_kind = NULL, *late_kind = NULL;
     for (uint32_t i = 0; i < an->ncands; i++) {
         struct recent *c = &an->cands[i];
-        if (c->op.start > det_t)
+        if (c->op.start > det_t) {
+            if (c->op.kind == p->writer_op && c->op.start <= det_t + SKEW_SLACK &&
+                (!late_kind || c->op.start < late_kind->op.start))
+                late_kind = c;
             continue;
+        }
         if (!best || c->op.start >= best->op.start)
             best = c;
         if (c->op.kind == p->writer_op && (!best_kind || c->op.start >= best_kind->op.start))
             best_kind = c;
     }
-    if (best_kind && best_kind->op.end >= det_t - HELD_SLACK)
-        best = best_kind;
+    bool kind_held = best_kind && best_kind->op.end >= det_t - HELD_SLACK;
     struct recent w;
-    if (best && !(p->writer_held && best->op.end < det_t - HELD_SLACK))
-        w = *best;
-    else
-        w = synth_before(m, an->writer, p->writer_op, best ? best->op.end : INT64_MIN, det_t);
+    if (p->writer_held) {
+        /* the writer word names the held write's operation exactly */
+        if (kind_held)
+            w = *best_kind;
+        else if (late_kind)
+            w = *late_kind;
+        else
+            w = synth_before(m, an->writer, p->writer_op, best ? best->op.end : INT64_MIN, det_t);
+    } else if (kind_held || best) {
+        w = kind_held ? *best_kind : *best;
+    } else {
+        w = synth_before(m, an->writer, p->writer_op, INT64_MIN, det_t);
+    }
     pair_panic(m, an, &w);
 }
 

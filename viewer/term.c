@@ -284,7 +284,10 @@ void tl_print_timeline(FILE *out, const struct tl_model *m, const struct tl_view
             any = true;
             char fill = gr->same_size ? '~' : '=';
             span(&r, &g, gr->start, end, 'G', fill, 2, C_GROW);
-            if (gr->end >= 0 && gr->end <= v->to)
+            /* the end mark, unless it would hide the G of a growth that
+             * starts and ends in one column */
+            if (gr->end >= 0 && gr->end <= v->to &&
+                !(gr->start >= v->from && col_of(&g, gr->end) == col_of(&g, gr->start)))
                 put(&r, col_of(&g, gr->end), '|', 3, C_GROW);
         }
         if (!any)
