@@ -174,8 +174,7 @@ static ALWAYS_INLINE void evac_move(struct libmap *m, uint8_t *ob, unsigned i, u
         d->i = 0;
     }
     d->b[d->i] = top;
-    size_t ks = typed_key_size(kind) ? typed_key_size(kind) : m->t.key_slot;
-    copy_value(slot_key_k(m, d->b, d->i, kind), slot_key_k(m, ob, i, kind), ks);
+    copy_value(slot_key_k(m, d->b, d->i, kind), slot_key_k(m, ob, i, kind), key_slot_k(m, kind));
     copy_value(slot_value_k(m, d->b, d->i, kind), slot_value_k(m, ob, i, kind), m->t.value_slot);
     d->i++;
     d->moved++;

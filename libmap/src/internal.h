@@ -193,6 +193,11 @@ static inline size_t typed_key_size(int kind)
     }
 }
 static inline size_t align8(size_t n) { return (n + 7) & ~(size_t)7; }
+/* Where a bucket's values start, for keys stored in slots of key_slot bytes. */
+static inline size_t bucket_value_offset(size_t key_slot)
+{
+    return align8(BUCKET_KEY_OFFSET + BUCKET_CNT * key_slot);
+}
 
 static inline uint8_t *bucket_at(const struct libmap *m, uint8_t *arr, size_t i)
 {

@@ -46,27 +46,30 @@ static ALWAYS_INLINE uint64_t key_hash(const struct libmap *m, const void *key, 
     }
 }
 
-/* Slot addresses when the key kind is known at compile time. A typed key is
- * always stored inline, so its slot is its size and the values start at a
- * fixed offset: the address folds to constants instead of reading the type
- * descriptor (the same numbers type_init() stores there). KIND_DYNAMIC and
- * byte keys read the descriptor. */
+/* Slot addresses when the key kind is known at compile time. Keys start at
+ * BUCKET_KEY_OFFSET in every bucket; a typed key is always stored inline,
+ * so its slot is its size and the values start at a fixed offset: the
+ * address folds to constants instead of reading the type descriptor (the
+ * same numbers type_init() stores there). KIND_DYNAMIC and byte keys read
+ * the slot sizes and the values' offset from the descriptor. */
 _Static_assert(sizeof(libmap_str) <= MAX_KEY_INLINE, "typed keys are stored inline");
+
+static ALWAYS_INLINE size_t key_slot_k(const struct libmap *m, int kind)
+{
+    size_t ks = typed_key_size(kind);
+    return ks ? ks : m->t.key_slot;
+}
 
 static ALWAYS_INLINE uint8_t *slot_key_k(const struct libmap *m, uint8_t *b, unsigned i, int kind)
 {
-    size_t ks = typed_key_size(kind);
-    if (ks == 0)
-        return slot_key(m, b, i);
-    return b + BUCKET_KEY_OFFSET + (size_t)i * ks;
+    return b + BUCKET_KEY_OFFSET + (size_t)i * key_slot_k(m, kind);
 }
 
 static ALWAYS_INLINE uint8_t *slot_value_k(const struct libmap *m, uint8_t *b, unsigned i, int kind)
 {
     size_t ks = typed_key_size(kind);
-    if (ks == 0)
-        return slot_value(m, b, i);
-    return b + align8(BUCKET_KEY_OFFSET + BUCKET_CNT * ks) + (size_t)i * m->t.value_slot;
+    size_t values = ks ? bucket_value_offset(ks) : m->t.value_offset;
+    return b + values + (size_t)i * m->t.value_slot;
 }
 
 /* The key bytes of a slot: only byte keys can be stored indirectly. */

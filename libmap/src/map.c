@@ -87,7 +87,7 @@ static int type_init(struct libmap_type *t, const libmap_config *c)
     t->key_slot = (uint16_t)kslot;
     t->value_slot = (uint16_t)vslot;
     t->key_offset = BUCKET_KEY_OFFSET;
-    t->value_offset = (uint32_t)align8(t->key_offset + BUCKET_CNT * kslot);
+    t->value_offset = (uint32_t)bucket_value_offset(kslot);
     t->overflow_offset = (uint32_t)align8(t->value_offset + BUCKET_CNT * vslot);
     t->bucket_size = t->overflow_offset + (uint32_t)sizeof(void *);
     return 0;
