@@ -3,7 +3,7 @@
  *   test_debuginfod ANALYZER FIXTURE LIBMAP_SO
  * Copies the fixture and libmap, splits off their debug info (objcopy
  * --only-keep-debug) and strips them; crashes the stripped fixture (with
- * the stripped libmap first on LD_LIBRARY_PATH). Without DEBUGINFOD_URLS
+ * the stripped libmap preloaded). Without DEBUGINFOD_URLS
  * the analyzer must say that debug info is missing and show symbol names
  * only; then debuginfod, started by the test on 127.0.0.1 (a free port)
  * over the split debug files, must let libdwfl find them: file:line and
@@ -188,7 +188,10 @@ int main(int argc, char **argv)
     snprintf(exedbg, sizeof exedbg, "%.3000s/fixture.debug", dbg);
     snprintf(db, sizeof db, "%.3000s/debuginfod.sqlite", dir);
     snprintf(cache, sizeof cache, "DEBUGINFOD_CACHE_PATH=%.3000s/cache", dir);
-    snprintf(ldpath, sizeof ldpath, "LD_LIBRARY_PATH=%.3000s", lib);
+    /* LD_PRELOAD, not LD_LIBRARY_PATH: the fixture finds its libmap through
+     * DT_RPATH, which LD_LIBRARY_PATH does not override; a preloaded
+     * libmap.so.0 answers its DT_NEEDED by soname. */
+    snprintf(ldpath, sizeof ldpath, "LD_PRELOAD=%.3000s", libso);
     snprintf(log, sizeof log, "%.3000s/debuginfod.log", dir);
     char mk[] = "/bin/mkdir";
     char *c1[] = {mk, "-p", lib, dbg, NULL};
