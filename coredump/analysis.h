@@ -33,6 +33,7 @@ struct options {
     int sandbox;           /* analyze in a forked child (default on) */
     unsigned timeout;      /* seconds, 0 = none */
     int progress;          /* progress on stderr */
+    int force;             /* analyze even if EXE's build ID is not the core's */
 };
 
 struct map_summary {
@@ -63,6 +64,9 @@ struct analysis {
     size_t nwarnings;
     int incomplete;
     char fatal[1024];       /* set when the analysis could not proceed */
+    char exe_build_id[128];      /* of the EXE given ("" if none) */
+    char core_exe_build_id[128]; /* of the core's executable ("" if unknown) */
+    int build_id_mismatch;       /* they differ (analyzed anyway: --force) */
 };
 
 /* Run the analysis; never exits. Returns 0, or -1 with a->fatal set. */

@@ -6,6 +6,7 @@
  * else becomes a warning and the analysis goes on with what is readable.
  */
 #include "analysis.h"
+#include "buildid.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -153,14 +154,26 @@ static void select_map(struct analysis *a)
     }
     char err[256];
     if (map_read(&a->map, &a->lay, &a->cm, addr, err, sizeof err) != 0) {
+        if (o->have_map_addr && !cm_truncated(&a->cm)) {
+            snprintf(a->fatal, sizeof a->fatal,
+                     "--map 0x%" PRIx64 " is not a map in this core (%.200s): list the maps "
+                     "with --all-maps",
+                     addr, err);
+            return;
+        }
         snprintf(a->map_error, sizeof a->map_error, "%s", err);
         a->incomplete = 1;
         return;
     }
+    if (o->have_map_addr && !a->map.magic_ok) {
+        /* decoding a header that is not one would only mislead */
+        snprintf(a->fatal, sizeof a->fatal,
+                 "--map 0x%" PRIx64 " is not a live libmap map (its magic word is 0x%016" PRIx64
+                 "): list the maps with --all-maps",
+                 addr, a->map.magic);
+        return;
+    }
     a->have_map = 1;
-    if (o->have_map_addr && !a->map.magic_ok)
-        warn(a, "0x%" PRIx64 " does not look like a live libmap map (magic 0x%016" PRIx64 ")",
-             addr, a->map.magic);
 }
 
 int analyze(struct analysis *a, const struct options *opt)
@@ -191,6 +204,8 @@ int analyze(struct analysis *a, const struct options *opt)
         return -1;
     }
     a->have_proc = 1;
+    if (check_build_ids(a, opt->force) != 0)
+        return -1;
     proc_add_file_fallbacks(&a->proc);
     phase_done("libdwfl: modules");
     if (layout_load(&a->lay, &a->proc, &a->cm, err, sizeof err) != 0) {
@@ -234,6 +249,8 @@ int analyze(struct analysis *a, const struct options *opt)
     }
     if (threaded)
         pthread_join(unwinder, NULL);
+    if (a->fatal[0])
+        return -1;
     phase_done("threads: unwind, symbolize");
     if (a->threads.error[0])
         warn(a, "%s", a->threads.error);

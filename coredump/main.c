@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,6 +46,8 @@ static void usage(FILE *o)
         "      --timeout SECS    give up after SECS seconds (default 600, 0: never)\n"
         "      --no-sandbox      analyze in this process instead of a forked child\n"
         "      --progress        progress on stderr (default: when stderr is a terminal)\n"
+        "      --force           analyze even if EXE's build ID is not the one the core\n"
+        "                        records (the report is marked)\n"
         "  -h, --help            this help\n"
         "      --version         print the version\n"
         "\n"
@@ -54,7 +57,8 @@ static void usage(FILE *o)
         "exit status:\n"
         "  0  analysis complete, the map verified\n"
         "  1  the map breaks an invariant (details in the report)\n"
-        "  2  usage error, or the core cannot be analyzed (not a core, libmap not found)\n"
+        "  2  usage error, or the core cannot be analyzed (not a core, libmap not found,\n"
+        "     the executable's build ID is not the core's), or the report cannot be written\n"
         "  3  incomplete: some memory is missing from the core (truncated or not saved)\n"
         "  4  internal error: the analysis crashed or timed out\n",
         o);
@@ -70,6 +74,7 @@ enum {
     OPT_NO_SANDBOX,
     OPT_PROGRESS,
     OPT_VERSION,
+    OPT_FORCE,
 };
 
 static int parse_u64(const char *s, uint64_t *out)
@@ -98,6 +103,7 @@ static int parse_args(int argc, char **argv, struct options *o)
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, OPT_VERSION},
+        {"force", no_argument, NULL, OPT_FORCE},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -146,6 +152,9 @@ static int parse_args(int argc, char **argv, struct options *o)
         case OPT_PROGRESS:
             o->progress = 1;
             break;
+        case OPT_FORCE:
+            o->force = 1;
+            break;
         case 'h':
             usage(stdout);
             exit(EXIT_OK);
@@ -184,13 +193,43 @@ static int run(const struct options *o)
         report_json(&a, stdout);
     else if (rc == 0)
         report_text(&a, stdout);
-    fflush(stdout);
-    phase_done("report");
     int code = analysis_exit_code(&a);
+    /* a report that could not be written is lost output, not a success */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "libmap-coredump: cannot write the report to standard output: %s\n",
+                strerror(errno ? errno : EIO));
+        code = EXIT_INPUT;
+    }
+    phase_done("report");
     if (rc != 0 && o->json)
         fprintf(stderr, "libmap-coredump: %s\n", a.fatal);
     analysis_free(&a);
     return code;
+}
+
+/* Refuse at once what cannot be an executable or a core: a FIFO or a
+ * device would block the reader, a directory or an empty file is a
+ * mistake. One line, naming the path and what it is. */
+static int check_input(const char *path, const char *what)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "libmap-coredump: %s %s: %s\n", what, path, strerror(errno));
+        return -1;
+    }
+    const char *kind = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                       : S_ISCHR(st.st_mode)  ? "a character device"
+                       : S_ISBLK(st.st_mode)  ? "a block device"
+                       : !S_ISREG(st.st_mode) ? "not a regular file"
+                       : st.st_size == 0      ? "an empty file"
+                                              : NULL;
+    if (kind == NULL)
+        return 0;
+    fprintf(stderr, "libmap-coredump: %s %s is %s: give the %s file itself\n", what, path, kind,
+            what);
+    return -1;
 }
 
 static const char *sig_str(int sig)
@@ -211,6 +250,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_INPUT;
     }
+    if (check_input(o.exe, "executable") != 0 || check_input(o.core, "core") != 0)
+        return EXIT_INPUT;
     if (!o.sandbox) {
         if (o.timeout)
             alarm(o.timeout);

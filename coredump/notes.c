@@ -1,5 +1,5 @@
 /*
- * notes.c — parse the core's NT_PRPSINFO, NT_PRSTATUS and NT_SIGINFO notes
+ * notes.c — parse the core's NT_PRPSINFO, NT_PRSTATUS, NT_SIGINFO and NT_AUXV notes
  * (see notes.h). The note structures are the kernel's for the host
  * architecture; for a core of another architecture only the signal from
  * NT_SIGINFO (whose first word is the signal number everywhere) is used.
@@ -61,6 +61,13 @@ static void one_note(struct coremem *cm, struct core_notes *n, const GElf_Nhdr *
             if (n->signo == 0)
                 n->signo = st.pr_cursig;
         }
+        break;
+    case NT_AUXV:
+        /* pairs of words: type, value; AT_ENTRY locates the executable */
+        if (cm->elfclass == ELFCLASS64)
+            for (size_t off = 0; off + 16 <= nh->n_descsz; off += 16)
+                if (cm_uint(cm, desc + off, 8) == AT_ENTRY)
+                    n->entry = cm_uint(cm, desc + off + 8, 8);
         break;
     case NT_SIGINFO:
         if (nh->n_descsz >= 4 && n->signo == 0)

@@ -20,6 +20,7 @@ struct core_notes {
     char psargs[81];
     int32_t pid;
     int signo;             /* fatal signal, 0 if unknown */
+    uint64_t entry;        /* the executable's entry point (NT_AUXV AT_ENTRY), 0 if unknown */
     int32_t tids[NOTES_MAX_THREADS]; /* in note order: the first is the crashing thread */
     size_t ntids;
     size_t notes_seen;

@@ -21,6 +21,10 @@ static void core_obj(struct analysis *a, struct json *j)
     json_obj_begin(j, "core");
     json_str(j, "path", a->opt->core);
     json_str(j, "executable", a->opt->exe);
+    json_str(j, "executable_build_id", a->exe_build_id[0] ? a->exe_build_id : NULL);
+    json_str(j, "core_executable_build_id",
+             a->core_exe_build_id[0] ? a->core_exe_build_id : NULL);
+    json_bool(j, "build_id_mismatch", a->build_id_mismatch);
     json_u64(j, "size", a->cm.size);
     json_u64(j, "expected_size", a->cm.expected_size);
     json_bool(j, "truncated", a->cm.map != NULL && cm_truncated(&a->cm));
@@ -94,6 +98,8 @@ static void thread_obj(struct json *j, const struct thread *t, const char *role)
         json_obj_begin_line(j, NULL);
         json_addr(j, "pc", f->pc);
         json_str(j, "function", f->function);
+        json_str(j, "mangled", f->mangled);
+        json_bool(j, "signal_frame", f->signal_frame);
         json_u64(j, "offset", f->offset);
         json_str(j, "file", f->file);
         json_i64(j, "line", f->line);

@@ -16,6 +16,10 @@ static void print_frames(FILE *o, const struct thread *t)
 {
     for (size_t i = 0; i < t->nframes; i++) {
         const struct frame *f = &t->frames[i];
+        if (f->signal_frame) {
+            fprintf(o, "  #%-3zu 0x%016" PRIx64 " <signal handler called>\n", i, f->pc);
+            continue;
+        }
         fprintf(o, "  #%-3zu 0x%016" PRIx64 " %s", i, f->pc, f->function ? f->function : "??");
         if (f->function && f->offset && !f->file)
             fprintf(o, "+0x%" PRIx64, f->offset);
@@ -29,6 +33,9 @@ static void print_frames(FILE *o, const struct thread *t)
     }
     if (t->nframes == 0)
         fprintf(o, "  (no frames%s%s)\n", t->error ? ": " : "", t->error ? t->error : "");
+    else if (t->error)
+        fprintf(o, "  (unwinding stopped here: %s; the frames above are exact, callers are missing)\n",
+                t->error);
     if (t->truncated)
         fprintf(o, "  ... (stack cut at %d frames)\n", STACK_MAX_FRAMES);
 }
@@ -60,7 +67,14 @@ static void section_process(struct analysis *a, FILE *o)
     if (n->signo)
         fprintf(o, ", killed by signal %d (%s)", n->signo, signal_name(n->signo));
     fputc('\n', o);
-    fprintf(o, "  executable %s\n", a->opt->exe);
+    fprintf(o, "  executable %s", a->opt->exe);
+    if (a->build_id_mismatch)
+        fprintf(o, " (NOT the program that dumped the core: build ID %s, the core's %s; "
+                   "analyzed with --force)",
+                a->exe_build_id, a->core_exe_build_id);
+    else if (a->exe_build_id[0])
+        fprintf(o, " (build ID %s)", a->exe_build_id);
+    fputc('\n', o);
     fprintf(o, "  core       %s (%" PRIu64 " bytes%s)\n", a->opt->core, a->cm.size,
             cm_truncated(&a->cm) ? ", TRUNCATED" : "");
     fprintf(o, "  libmap     %s, layout descriptor at 0x%" PRIx64 " (read from the %s)\n",
@@ -207,10 +221,12 @@ static void section_map(struct analysis *a, FILE *o)
     fprintf(o, "  occupancy  %" PRIu64 " live slots", s->live_new);
     if (m->growing)
         fprintf(o, " + %" PRIu64 " in unevacuated old buckets", s->live_old);
+    /* mid-growth, most entries may still sit in unevacuated old buckets:
+     * the load counts every entry against the current bucket array */
+    uint64_t live = s->live_new + (m->growing ? s->live_old : 0);
     if (slots)
         fprintf(o, ", load %.2f per bucket (%.1f%% of base slots)",
-                (double)s->live_new / (double)m->nbuckets,
-                100.0 * (double)s->live_new / (double)slots);
+                (double)live / (double)m->nbuckets, 100.0 * (double)live / (double)slots);
     fprintf(o, "; %" PRIu64 " deleted, %" PRIu64 " empty buckets, longest chain %" PRIu64 "\n",
             s->deleted, s->empty_buckets, s->longest_chain);
 }

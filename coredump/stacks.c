@@ -72,6 +72,66 @@ static int is_libmap(struct collect *c, Dwfl_Module *mod, const char *fn, const 
            (file != NULL && strstr(file, "libmap/src/") != NULL);
 }
 
+/* The demangled form of a C++ name (malloc'd), or NULL when name is not
+ * mangled. __cxa_demangle comes from the C++ runtime (libstdc++). */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+static char *demangle(const char *name)
+{
+    if (name == NULL || strncmp(name, "_Z", 2) != 0)
+        return NULL;
+    int status = 0;
+    char *d = __cxa_demangle(name, NULL, NULL, &status);
+    if (status != 0) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+/* Set f->function (demangled when C++) and f->mangled. */
+static void set_function(struct frame *f, const char *name)
+{
+    char *d = demangle(name);
+    if (d != NULL) {
+        f->function = d;
+        f->mangled = strdup(name);
+    } else {
+        f->function = dup_or_null(name);
+    }
+}
+
+/* Do a DWARF function name and an ELF symbol name denote the same
+ * function? The symbol may be a compiler clone of it (foo.constprop.0,
+ * foo.part.1, foo.cold, foo.isra.0). */
+static int same_function(const char *dwarf_name, const char *sym)
+{
+    /* a C++ symbol is mangled where DWARF may give the plain name (a
+     * lambda's operator()): not comparable by text */
+    if (strncmp(sym, "_Z", 2) == 0)
+        return 1;
+    size_t n = strlen(dwarf_name);
+    return strncmp(dwarf_name, sym, n) == 0 && (sym[n] == '\0' || sym[n] == '.');
+}
+
+/* Does the function of DIE start at addr (an alias of the symbol there)? */
+static int starts_at(Dwarf_Die *die, Dwarf_Addr bias, Dwarf_Addr addr)
+{
+    Dwarf_Addr entry;
+    return dwarf_entrypc(die, &entry) == 0 && entry + bias == addr;
+}
+
+/* Drop the frames from index `from` on (they were added for one pc). */
+static void drop_frames(struct thread *t, size_t from)
+{
+    while (t->nframes > from) {
+        struct frame *f = &t->frames[--t->nframes];
+        free(f->function);
+        free(f->mangled);
+        free(f->module);
+        free(f->file);
+    }
+}
+
 /* Append the frames for one pc: inlined calls first, then the function. */
 static void symbolize(struct collect *c, struct thread *t, Dwfl *dwfl, Dwarf_Addr pc, int activation)
 {
@@ -87,15 +147,37 @@ static void symbolize(struct collect *c, struct thread *t, Dwfl *dwfl, Dwarf_Add
     }
     const char *file = NULL;
     int line = 0;
+    Dwarf_Addr line_addr = 0;
     if (mod != NULL) {
         Dwfl_Line *dl = dwfl_module_getsrc(mod, lpc);
         if (dl != NULL)
-            file = dwfl_lineinfo(dl, NULL, &line, NULL, NULL, NULL);
+            file = dwfl_lineinfo(dl, &line_addr, &line, NULL, NULL, NULL);
     }
     Dwarf_Addr bias = 0;
     Dwarf_Die *cu = mod ? dwfl_module_addrdie(mod, lpc, &bias) : NULL;
     Dwarf_Die *scopes = NULL;
     int nscopes = cu ? dwarf_getscopes(cu, lpc - bias, &scopes) : 0;
+    /* dwarf_getscopes follows an inlined call's abstract origin outwards,
+     * not the chain of concrete inlined instances that contains it: a
+     * chain of inlined calls would lose its middle levels. As eu-stack
+     * does, take the innermost function-like scope and ask for every scope
+     * that contains that very DIE. */
+    for (int i = 0; i < nscopes; i++) {
+        int tag = dwarf_tag(&scopes[i]);
+        if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram &&
+            tag != DW_TAG_entry_point)
+            continue;
+        Dwarf_Die innermost = scopes[i];
+        Dwarf_Die *chain = NULL;
+        int nchain = dwarf_getscopes_die(&innermost, &chain);
+        if (nchain > 0) {
+            free(scopes);
+            scopes = chain;
+            nscopes = nchain;
+        }
+        break;
+    }
+    size_t first = t->nframes;
     int done = 0;
     for (int i = 0; i < nscopes && !done; i++) {
         int tag = dwarf_tag(&scopes[i]);
@@ -108,30 +190,51 @@ static void symbolize(struct collect *c, struct thread *t, Dwfl *dwfl, Dwarf_Add
         const char *fn = die_name(&scopes[i]);
         f->pc = pc;
         f->inlined = tag == DW_TAG_inlined_subroutine;
-        f->function = dup_or_null(fn ? fn : symname);
+        set_function(f, fn ? fn : symname);
         f->module = dup_or_null(mname);
         f->file = dup_or_null(file);
         f->line = line;
-        f->in_libmap = is_libmap(c, mod, f->function, file);
-        if (f->inlined)
+        f->in_libmap = is_libmap(c, mod, fn ? fn : symname, file);
+        if (f->inlined) {
             call_site(cu, &scopes[i], &file, &line);
-        else
+        } else {
             done = 1;
+            /* The ELF symbol that covers the address is the truth about
+             * which function this is: in a static program with no debug
+             * info for libc, libdw can resolve a libc address into the
+             * last compile unit that has some (abort "at trace.h:117"). */
+            if (symname != NULL && (fn == NULL || !same_function(fn, symname)) &&
+                !starts_at(&scopes[i], bias, pc - symoff)) {
+                drop_frames(t, first);
+                done = 0;
+                file = NULL;
+                line = 0;
+                break;
+            }
+        }
     }
     free(scopes);
     if (done)
         return;
+    /* A line-table row that starts before the function the symbol table
+     * puts at this address belongs to other code: in a static program
+     * with no debug info for libc, libdw answers an address in abort with
+     * the last row of libmap's table ("abort at trace.h:117"). */
+    if (cu == NULL || (symname != NULL && file != NULL && line_addr < pc - symoff))
+        file = NULL, line = 0;
     /* no DWARF function: the symbol table names it */
     struct frame *f = new_frame(t);
     if (f == NULL)
         return;
     f->pc = pc;
-    f->function = dup_or_null(symname);
+    set_function(f, symname);
     f->offset = symname ? symoff : 0;
     f->module = dup_or_null(mname);
     f->file = dup_or_null(file);
     f->line = line;
     f->in_libmap = is_libmap(c, mod, symname, file);
+    /* the kernel's signal return trampoline: gdb's <signal handler called> */
+    f->signal_frame = symname != NULL && strcmp(symname, "__restore_rt") == 0;
 }
 
 static int frame_cb(Dwfl_Frame *state, void *arg)
@@ -203,6 +306,7 @@ void stacks_free(struct threads *ts)
         struct thread *t = &ts->t[i];
         for (size_t j = 0; j < t->nframes; j++) {
             free(t->frames[j].function);
+            free(t->frames[j].mangled);
             free(t->frames[j].module);
             free(t->frames[j].file);
         }

@@ -18,7 +18,9 @@
 struct frame {
     uint64_t pc;        /* as unwound (return address for callers) */
     int inlined;        /* an inlined call inside the physical frame that follows */
-    char *function;     /* NULL when unknown */
+    char *function;     /* NULL when unknown; C++ names demangled */
+    char *mangled;      /* the mangled C++ name, or NULL (C, or not mangled) */
+    int signal_frame;   /* the signal return trampoline (__restore_rt) */
     uint64_t offset;    /* from the symbol, when named by the symbol table */
     char *module;       /* file name of the module, NULL when none */
     char *file;         /* source file, NULL when unknown */

@@ -25,6 +25,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_fixture_strings 0.4
   coredump_fixture_userhash 0.4
   coredump_fuzz_bounded 21.0
+  coredump_inputs 2.0
   coredump_layout_from_core 0.4
   coredump_nodebug_doubling 0.4
   coredump_nodebug_samesize 0.4
@@ -88,6 +89,13 @@ set(LIBMAP_TEST_QUIET_SECONDS
   race_no_false_positive_rwlock 0.5
   race_read_write 0.3
   race_write_write 0.7
+  stacks_cxx_race_O0 6.5
+  stacks_cxx_race_O2 6.5
+  stacks_cxx_race_O3 6.5
+  stacks_inline_race_O0 6.5
+  stacks_inline_race_O2 6.5
+  stacks_inline_race_O3 6.5
+  stacks_inline_race_static 6.5
   trace_compiled_out 1.4
   trace_flight 4.9
   trace_flight_demo10 11.2
