@@ -84,6 +84,10 @@ void report_json(struct analysis *a, FILE *out);
  * on stderr, labelled (for the benchmark in docs/performance.md). */
 void phase_done(const char *name);
 
+/* Shared by both reports: a thread parked in libmap's panic path
+ * (report_text.c). */
+int thread_in_panic_path(const struct thread *t);
+
 /* Shared by both reports: the entries and buckets passes. */
 const char *signal_name(int sig);
 

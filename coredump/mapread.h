@@ -54,5 +54,12 @@ static inline int32_t writer_tid(const struct lm_layout *l, uint64_t w)
 {
     return (int32_t)(uint32_t)(w >> l->d.writer_tid_shift);
 }
+/* The PANIC marker: the thread that detected a race stored its own TID and
+ * operation with PANIC, to stop every other thread on this map. The TID is
+ * then the detecting thread, not a writer. (0 in a layout without the bit.) */
+static inline int writer_panic_marker(const struct lm_layout *l, uint64_t w)
+{
+    return l->d.writer_panic != 0 && (w & l->d.writer_panic) != 0;
+}
 
 #endif

@@ -125,7 +125,8 @@ static void threads_arr(struct analysis *a, struct json *j)
         thread_obj(j, wr, "writer");
     for (size_t i = 0; i < ts->n; i++)
         if (&ts->t[i] != det && &ts->t[i] != wr)
-            thread_obj(j, &ts->t[i], "other");
+            thread_obj(j, &ts->t[i],
+                       p->present && thread_in_panic_path(&ts->t[i]) ? "also_detected" : "other");
     json_arr_end(j);
     json_str(j, "threads_error", ts->error[0] ? ts->error : NULL);
 }
@@ -178,10 +179,23 @@ static void map_header(struct analysis *a, struct json *j, const struct lm_map *
     json_obj_end(j);
     json_obj_begin(j, "writer");
     json_addr(j, "raw", m->writer);
-    json_bool(j, "held", writer_held(&a->lay, m->writer));
-    json_i64(j, "tid", writer_tid(&a->lay, m->writer));
-    json_str(j, "op", op_name(writer_op(&a->lay, m->writer)));
+    const struct panic_info *p = &a->panic;
+    int marker = writer_panic_marker(&a->lay, m->writer);
+    json_bool(j, "panic_marker", marker);
+    if (marker) {
+        /* the word names the detecting thread; the writer is the record's */
+        json_i64(j, "marker_tid", writer_tid(&a->lay, m->writer));
+        int known = p->present && p->map == m->addr;
+        json_bool(j, "held", known && p->writer_held);
+        json_i64(j, "tid", known ? p->writer_tid : 0);
+        json_str(j, "op", known ? op_name(p->writer_op) : NULL);
+    } else {
+        json_bool(j, "held", writer_held(&a->lay, m->writer));
+        json_i64(j, "tid", writer_tid(&a->lay, m->writer));
+        json_str(j, "op", op_name(writer_op(&a->lay, m->writer)));
+    }
     json_obj_end(j);
+    json_bool(j, "panicked", p->present && p->map == m->addr);
     json_u64(j, "clearseq", m->clearseq);
     json_bool(j, "walkable", m->walkable);
     json_str(j, "problem", m->walkable ? NULL : m->problem);

@@ -98,6 +98,17 @@ static void section_panic(struct analysis *a, FILE *o)
         fprintf(o, " collided with an unknown writer\n");
 }
 
+/* A thread that also noticed the race parks in libmap's panic function
+ * until the first reporter has aborted the process. */
+int thread_in_panic_path(const struct thread *t)
+{
+    for (size_t i = 0; i < t->nframes; i++)
+        if (t->frames[i].in_libmap && t->frames[i].function != NULL &&
+            strcmp(t->frames[i].function, "map_panic") == 0)
+            return 1;
+    return 0;
+}
+
 static void section_threads(struct analysis *a, FILE *o)
 {
     struct threads *ts = &a->threads;
@@ -130,7 +141,9 @@ static void section_threads(struct analysis *a, FILE *o)
         if (t == det || t == wr)
             continue;
         others++;
-        if (a->opt->threads || (!p->present && t->in_libmap)) {
+        if (p->present && thread_in_panic_path(t)) {
+            print_thread(o, t, "also detected the race (stopped in libmap's panic path)");
+        } else if (a->opt->threads || (!p->present && t->in_libmap)) {
             print_thread(o, t, t->in_libmap ? "inside libmap" : NULL);
         } else if (t->in_libmap) {
             if (in_libmap++ == 0)
@@ -169,6 +182,8 @@ static void map_one_line(struct analysis *a, FILE *o, const struct lm_map *m)
                 m->nevacuate, m->noldbuckets);
     if (!m->magic_ok)
         fputs(", BAD MAGIC", o);
+    if (a->panic.present && a->panic.map == m->addr)
+        fputs(" <- panicked", o);
     fputc('\n', o);
 }
 
@@ -203,10 +218,19 @@ static void section_map(struct analysis *a, FILE *o)
     else
         fprintf(o, "  growth     not growing\n");
     fprintf(o, "  writer     0x%016" PRIx64, m->writer);
-    if (writer_tid(&a->lay, m->writer))
+    const struct panic_info *p = &a->panic;
+    if (writer_panic_marker(&a->lay, m->writer)) {
+        fprintf(o, " (PANIC marker: thread %d stopped the map when it detected the race",
+                (int)writer_tid(&a->lay, m->writer));
+        if (p->present && p->map == m->addr && p->writer_tid)
+            fprintf(o, "; the writer was thread %d, %s, %s (panic record)", (int)p->writer_tid,
+                    op_name(p->writer_op), p->writer_held ? "held" : "just released");
+        fputc(')', o);
+    } else if (writer_tid(&a->lay, m->writer)) {
         fprintf(o, " (%s by thread %d, %s)", op_name(writer_op(&a->lay, m->writer)),
                 (int)writer_tid(&a->lay, m->writer),
                 writer_held(&a->lay, m->writer) ? "held" : "released");
+    }
     fputc('\n', o);
     if (!m->walkable) {
         fprintf(o, "  buckets cannot be read: %s\n", m->problem);

@@ -26,6 +26,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_fixture_userhash 0.4
   coredump_fuzz_bounded 21.0
   coredump_inputs 2.0
+  coredump_panic_marker 4.0
   coredump_layout_from_core 0.4
   coredump_nodebug_doubling 0.4
   coredump_nodebug_samesize 0.4
@@ -50,6 +51,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_truncated 0.2
   coredump_unsaved 0.2
   gdb_autoload 14.6
+  gdb_buckets_growth 3.0
   gdb_core 0.7
   gdb_demo_panic 5.5
   gdb_fixture-nodebug_corrupt 0.7

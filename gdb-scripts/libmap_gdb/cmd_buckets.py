@@ -15,6 +15,10 @@ def tophash_names(lay):
 
 
 def _slot_line(m, data, off, s, top, moved):
+    if moved and (m.kind == "string" or m.indirect_key):
+        # the key's bytes live elsewhere and went with the entry: the old
+        # slot's pointer may name freed memory, never read it
+        return "    slot %d %s: moved to %s\n" % (s, moved, moved)
     try:
         key, _ = m.key_of(m.key_slot_bytes(data, off, s))
         value = m.value_of(m.value_slot_bytes(data, off, s))
@@ -26,7 +30,19 @@ def _slot_line(m, data, off, s, top, moved):
     return "    slot %d top %#04x: %s\n" % (s, top, kv)
 
 
-def show_chain(m, arr, i, names, out, old_state=None):
+def _ranges(idx):
+    """'3', '3..5', '3..5, 9' for a sorted list of indices."""
+    parts, start = [], None
+    for k, v in enumerate(idx):
+        if start is None:
+            start = v
+        if k + 1 == len(idx) or idx[k + 1] != v + 1:
+            parts.append("%d" % v if start == v else "%d..%d" % (start, v))
+            start = None
+    return ", ".join(parts)
+
+
+def show_chain(m, arr, i, names, out, old_state=None, is_old=True):
     ch, problem = arr.chain(i)
     lay = m.lay
     head = "%s bucket %d @%#x" % (arr.label, i, arr.addr(i))
@@ -45,7 +61,7 @@ def show_chain(m, arr, i, names, out, old_state=None):
         for s, top in enumerate(th):
             if top >= lay.min_tophash:
                 out.append(_slot_line(m, data, off, s, top, None))
-            elif old_state and top in (lay.evac_x, lay.evac_y):
+            elif is_old and old_state and top in (lay.evac_x, lay.evac_y):
                 out.append(_slot_line(m, data, off, s, top, names[top]))
     if problem:
         out.append("  chain stops at overflow %d (%#x): %s\n" % problem)
@@ -82,18 +98,26 @@ the old buckets in the same index range with their evacuation state."""
         new = m.new_array()
         hi = min(hi, m.nbuckets - 1)
         out.append("new buckets %d..%d of %d at %#x:\n" % (lo, hi, m.nbuckets, m.buckets))
+        old = m.old_array() if m.growing else None
         for i in range(lo, hi + 1):
-            show_chain(m, new, i, names, out)
+            state = None
+            if old is not None:
+                j = m.old_index_of(i)
+                if not old.evacuated(j):
+                    # its entries are still in the old bucket, shown below
+                    state = "its entries are still in old bucket %d (not evacuated)" % j
+            show_chain(m, new, i, names, out, state, is_old=False)
             if len(out) > 4096:
                 gdb.write("".join(out))
                 out = []
         if m.growing:
-            old = m.old_array()
-            ohi = min(hi, m.nold - 1)
-            out.append("old buckets %d..%d of %d at %#x (%s growth, nevacuate %d):\n"
-                       % (lo, ohi, m.nold, m.oldbuckets,
+            # the old buckets that hold (or held) the entries of new buckets
+            # lo..hi: new bucket i comes from old bucket i mod nold
+            olds = sorted({m.old_index_of(i) for i in range(lo, hi + 1)})
+            out.append("old buckets %s of %d at %#x (%s growth, nevacuate %d):\n"
+                       % (_ranges(olds), m.nold, m.oldbuckets,
                           "same-size" if m.same_size else "doubling", m.nevacuate))
-            for j in range(lo, ohi + 1):
+            for j in olds:
                 state = "evacuated" if old.evacuated(j) else "not evacuated"
                 show_chain(m, old, j, names, out, state)
                 if len(out) > 4096:

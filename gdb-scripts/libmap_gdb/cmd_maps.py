@@ -3,7 +3,7 @@
 
 import gdb
 
-from . import mapread, registry
+from . import cmd_panic, mapread, registry
 from .memory import LibmapError
 
 
@@ -12,9 +12,26 @@ def describe(m):
     s = "%s  key %s%s, value %d bytes%s" % (
         m.summary(), m.kind, " (%d bytes)" % m.key_size if m.kind == "bytes" else "",
         m.value_size, ", indirect" if m.indirect_value else "")
-    if held:
+    marker = m.panic_marker()
+    if marker is not None:
+        s += ", stopped by thread %d when it detected the race (PANIC marker)" % marker
+        writer = panic_writer(m)
+        if writer:
+            s += "; the writer was thread %d (%s)" % writer
+    elif held:
         s += ", being written: %s by thread %d" % (op, tid)
     return s
+
+
+def panic_writer(m):
+    """(tid, op) of the writer the panic record names for map m, or None."""
+    try:
+        rec = cmd_panic.read_record()
+    except LibmapError:
+        return None
+    if rec is None or rec["map"] != m.addr or not rec["writer_tid"]:
+        return None
+    return rec["writer_tid"], m.lay.op_name(rec["writer_op"])
 
 
 class LibmapMaps(gdb.Command):

@@ -93,6 +93,8 @@ class Layout:
         self.writer_op_mask = d["writer_op_mask"]
         self.writer_held = d["writer_held"]
         self.writer_tid_shift = d["writer_tid_shift"]
+        # appended to the descriptor later: 0 (never set) in older libmaps
+        self.writer_panic = d.get("writer_panic", 0)
         self.kind_bytes = d["key_kind_bytes"]
         self.kind_u32 = d["key_kind_u32"]
         self.kind_u64 = d["key_kind_u64"]

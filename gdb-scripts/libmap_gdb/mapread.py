@@ -102,6 +102,12 @@ class Map:
             return 1 << self.B
         return 1 << (self.B - 1) if self.B > 0 else 1
 
+    def old_index_of(self, i):
+        """The old bucket that new bucket i's entries come from while growing
+        (the same index for same-size growth, i mod the old count when
+        doubling)."""
+        return i & (self.nold - 1)
+
     @property
     def indirect_key(self):
         return bool(self.tflags & self.lay.t_indirect_key)
@@ -125,6 +131,14 @@ class Map:
         w = self.writer
         return (bool(w & lay.writer_held), w >> lay.writer_tid_shift,
                 lay.op_name(w & lay.writer_op_mask))
+
+    def panic_marker(self):
+        """The TID that stored the PANIC marker in the writer word (the thread
+        that detected a race and stopped the map), or None."""
+        lay = self.lay
+        if lay.writer_panic and self.writer & lay.writer_panic:
+            return self.writer >> lay.writer_tid_shift
+        return None
 
     def summary(self):
         s = "libmap {len=%d, B=%d" % (self.count, self.B)

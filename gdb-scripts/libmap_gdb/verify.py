@@ -189,7 +189,11 @@ def verify(m, limit=None):
     if not c.hashable:
         r.notes.append("the map has a user hash function: bucket and tophash placement not checked")
     held, tid, op = m.writer_state()
-    if held:
+    marker = m.panic_marker()
+    if marker is not None:
+        r.notes.append("thread %d stopped the map when it detected a race (PANIC marker in "
+                       "the writer word): `libmap panic` names the writer" % marker)
+    elif held:
         r.notes.append("the map was being written (%s by thread %d): a write in progress may "
                        "explain one inconsistency" % (op, tid))
     if not m.buckets:

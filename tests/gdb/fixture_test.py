@@ -132,7 +132,7 @@ def cross_check(m, r, mode, problems):
             "buckets": m.buckets, "oldbuckets": m.oldbuckets if m.growing else None,
             "bucket_size": m.bucket_size, "key_offset": m.key_offset,
             "value_offset": m.value_offset, "overflow_offset": m.overflow_offset,
-            "writer_held": m.writer_state()[0], "writer_tid": m.writer_state()[1]}
+            "writer_raw": m.writer, "panic_marker_tid": m.panic_marker()}
     theirs = {"count": cm["count"], "B": cm["B"], "noverflow": cm["noverflow"],
               "hash0": int(cm["hash0"], 16), "flags": cm["flags"]["raw"], "state": g["state"],
               "nevacuate": g.get("nevacuate") if g["state"] != "none" else None,
@@ -141,7 +141,9 @@ def cross_check(m, r, mode, problems):
               "oldbuckets": int(g["oldbuckets_address"], 16) if g.get("oldbuckets_address") else None,
               "bucket_size": cm["bucket_size"], "key_offset": cm["key_offset"],
               "value_offset": cm["value_offset"], "overflow_offset": cm["overflow_offset"],
-              "writer_held": cm["writer"]["held"], "writer_tid": cm["writer"]["tid"]}
+              "writer_raw": int(cm["writer"]["raw"], 16),
+              "panic_marker_tid": cm["writer"]["marker_tid"] if cm["writer"]["panic_marker"]
+              else None}
     diff = {k: (ours[k], theirs[k]) for k in ours if ours[k] != theirs[k]}
     t.check(not diff, "%s: header and growth fields agree with libmap-coredump" % mode, str(diff))
     st = cm["stats"]

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# buckets_growth_test.sh — gdb's `libmap buckets MAP N` on a map caught
+# mid-doubling (crash fixture `doubling`), for a new bucket N whose old
+# bucket is not evacuated yet: the output must say which old bucket holds
+# N's entries, list that old bucket (never an empty, inverted range such as
+# "old buckets 100..63 of 64"), and every key it shows must be one the
+# fixture inserted (its oracle). Issue 10, item 9.
+# Usage: buckets_growth_test.sh FIXTURE GDB_SCRIPT
+set -u
+FIXTURE=$(realpath "$1") SCRIPT=$(realpath "$2")
+GDB=${GDB:-gdb}
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/libmap-gdb-buckets.XXXXXX")
+[[ "${LIBMAP_KEEP_TMP:-0}" == 1 ]] && echo "keeping $TMP" || trap 'rm -rf "$TMP"' EXIT
+cd "$TMP" || exit 1
+ulimit -c unlimited
+{ "$FIXTURE" doubling >oracle.json 2>stderr.txt; } 2>/dev/null
+rc=$?
+[[ $rc == 134 ]] || { cat stderr.txt; echo "FAIL: fixture exited $rc, expected 134"; exit 1; }
+[[ -f core ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
+read -r map nold nev < <(python3 -c '
+import json
+o = json.load(open("oracle.json"))
+print(o["map"], o["growth"]["old_nbuckets"], o["growth"]["nevacuate"])')
+# The race itself may evacuate a bucket or two after the oracle was
+# printed: take an old bucket that the core shows not evacuated and not
+# empty, from a first look at every old bucket.
+"$GDB" --batch -nx -iex "source $SCRIPT" -ex "libmap buckets $map $nold $((2 * nold - 1))" \
+    "$FIXTURE" core >all.txt 2>&1
+old=$(python3 -c '
+import re, sys
+text = open("all.txt").read()
+for m in re.finditer(r"old bucket (\d+) @0x[0-9a-f]+: not evacuated\n  tophash: ([^\n]*)", text):
+    if any(len(t) == 2 and t not in ("rest", "one") for t in m.group(2).split()):
+        print(m.group(1)); break')
+[[ -n "$old" ]] || { echo "FAIL: no unevacuated, non-empty old bucket in the core"; tail -40 all.txt; exit 1; }
+new=$((nold + old))
+"$GDB" --batch -nx -iex "source $SCRIPT" -ex "libmap buckets $map $new" "$FIXTURE" core \
+    >gdb.txt 2>gdb.err
+python3 - "$new" "$old" "$nold" <<'PY'
+import json, re, sys
+new, old, nold = map(int, sys.argv[1:])
+text = open("gdb.txt").read()
+keys = {e["key"] for e in json.load(open("oracle.json"))["entries"]}
+problems = []
+if not re.search(r"new bucket %d @0x[0-9a-f]+: its entries are still in old bucket %d "
+                 r"\(not evacuated\)" % (new, old), text):
+    problems.append("new bucket %d does not point at old bucket %d" % (new, old))
+if not re.search(r"old buckets %d of %d at" % (old, nold), text):
+    problems.append("the old-bucket range is not old bucket %d" % old)
+m = re.search(r"old bucket %d @0x[0-9a-f]+: not evacuated\n(.*)" % old, text, re.S)
+shown = [int(k) for k in re.findall(r"slot \d+ top 0x[0-9a-f]+: (\d+) = ", m.group(1))] if m else []
+if not shown:
+    problems.append("old bucket %d shows no live key" % old)
+stray = [k for k in shown if k not in keys]
+if stray:
+    problems.append("keys the fixture never inserted: %s" % stray[:5])
+print("new bucket %d -> old bucket %d: %d live keys shown, all in the oracle" % (new, old, len(shown))
+      if not problems else "")
+for p in problems:
+    print("FAIL: " + p)
+if problems:
+    print(text[-3000:])
+sys.exit(1 if problems else 0)
+PY
