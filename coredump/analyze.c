@@ -112,12 +112,15 @@ static void check_debuginfo(struct analysis *a)
         char id[128];
         proc_module_build_id(mods[i], id, sizeof id);
         const char *urls = getenv("DEBUGINFOD_URLS");
+        int symbols = dwfl_module_getsymtab(mods[i]) > 0;
         warn(a,
-             "no debug information for %s (build ID %s): stacks show symbol names without "
-             "file:line or inlined calls; install its debug info%s",
+             "no debug information for %s (build ID %s): stacks show %s without file:line "
+             "or inlined calls; to get symbols, %s, install its -dbg or -dbgsym package, or "
+             "point it at an unstripped copy (objcopy --add-gnu-debuglink)",
              proc_module_name(mods[i]), id[0] ? id : "unknown",
-             urls && *urls ? " (debuginfod at DEBUGINFOD_URLS did not have it)"
-                           : " or set DEBUGINFOD_URLS");
+             symbols ? "symbol names" : "addresses only (no symbol table either)",
+             urls && *urls ? "debuginfod at DEBUGINFOD_URLS did not have it: try another server"
+                           : "set DEBUGINFOD_URLS");
     }
 }
 

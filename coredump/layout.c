@@ -4,6 +4,8 @@
  */
 #include "layout.h"
 
+#include "debugnote.h"
+
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -187,6 +189,12 @@ int layout_load(struct lm_layout *l, struct proc *p, struct coremem *cm, char *e
     l->ptr = cm->elfclass == ELFCLASS32 ? 4 : 8;
     uint64_t addr;
     Dwfl_Module *mod = proc_find_symbol(p, "libmap_layout", &addr, NULL);
+    struct libmap_note note = {0};
+    if (mod == NULL) {
+        /* no symbol table names it (a stripped static program): the note */
+        mod = debugnote_find(p, &note);
+        addr = note.layout;
+    }
     if (mod == NULL) {
         char missing[1024];
         if (proc_missing_files(p, missing, sizeof missing) > 0)
@@ -219,9 +227,15 @@ int layout_load(struct lm_layout *l, struct proc *p, struct coremem *cm, char *e
         return -1;
     }
     uint64_t a;
-    if (proc_module_symbol(mod, "libmap_panic_record", &a) == 0)
-        l->panic_addr = a;
-    if (proc_module_symbol(mod, "libmap_registry", &a) == 0)
-        l->registry_addr = a;
+    if (note.version) {
+        l->panic_addr = note.panic_record;
+        l->registry_addr = note.registry;
+        l->from_note = 1;
+    } else {
+        if (proc_module_symbol(mod, "libmap_panic_record", &a) == 0)
+            l->panic_addr = a;
+        if (proc_module_symbol(mod, "libmap_registry", &a) == 0)
+            l->registry_addr = a;
+    }
     return 0;
 }

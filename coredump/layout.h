@@ -2,7 +2,7 @@
  * layout.h — libmap's layout descriptor (libmap_layout in libmap/debug.h),
  * loaded from the crashed process: found by symbol in the module that
  * defines it (libmap.so, or the executable when libmap is linked
- * statically), read from the core or, when the core did not save that
+ * statically), else through libmap's debug note (stripped programs), read from the core or, when the core did not save that
  * read-only page, from the module's file; magic, version and every value
  * checked. Every offset, width and constant the analyzer uses comes from
  * here: nothing about libmap's structures is compiled in except the
@@ -26,6 +26,7 @@ struct lm_layout {
     uint64_t panic_addr;    /* libmap_panic_record, 0 if not found */
     uint64_t registry_addr; /* libmap_registry, 0 if not found */
     int extended;           /* the descriptor has the appended width fields */
+    int from_note;          /* found through the debug note, not a symbol */
     char note[384];         /* a remark for the user, or "" */
 };
 

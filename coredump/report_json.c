@@ -51,6 +51,7 @@ static void layout_obj(struct analysis *a, struct json *j)
     json_str(j, "module_path", proc_module_path(a->lay.mod));
     json_addr(j, "address", a->lay.addr);
     json_str(j, "source", a->lay.source);
+    json_str(j, "found_by", a->lay.from_note ? "note" : "symbol");
     json_u64(j, "version", a->lay.d.version);
     json_u64(j, "size", a->lay.d.size);
     json_u64(j, "map_size", a->lay.d.map_size);

@@ -77,8 +77,9 @@ static void section_process(struct analysis *a, FILE *o)
     fputc('\n', o);
     fprintf(o, "  core       %s (%" PRIu64 " bytes%s)\n", a->opt->core, a->cm.size,
             cm_truncated(&a->cm) ? ", TRUNCATED" : "");
-    fprintf(o, "  libmap     %s, layout descriptor at 0x%" PRIx64 " (read from the %s)\n",
-            proc_module_name(a->lay.mod), a->lay.addr, a->lay.source);
+    fprintf(o, "  libmap     %s, layout descriptor at 0x%" PRIx64 " (read from the %s%s)\n",
+            proc_module_name(a->lay.mod), a->lay.addr, a->lay.source,
+            a->lay.from_note ? "; found through libmap's ELF note: no symbol table" : "");
 }
 
 static void section_panic(struct analysis *a, FILE *o)

@@ -103,15 +103,6 @@ static void set_function(struct frame *f, const char *name)
 /* Do a DWARF function name and an ELF symbol name denote the same
  * function? The symbol may be a compiler clone of it (foo.constprop.0,
  * foo.part.1, foo.cold, foo.isra.0). */
-static int same_function(const char *dwarf_name, const char *sym)
-{
-    /* a C++ symbol is mangled where DWARF may give the plain name (a
-     * lambda's operator()): not comparable by text */
-    if (strncmp(sym, "_Z", 2) == 0)
-        return 1;
-    size_t n = strlen(dwarf_name);
-    return strncmp(dwarf_name, sym, n) == 0 && (sym[n] == '\0' || sym[n] == '.');
-}
 
 /* Does the function of DIE start at addr (an alias of the symbol there)? */
 static int starts_at(Dwarf_Die *die, Dwarf_Addr bias, Dwarf_Addr addr)
@@ -203,8 +194,7 @@ static void symbolize(struct collect *c, struct thread *t, Dwfl *dwfl, Dwarf_Add
              * which function this is: in a static program with no debug
              * info for libc, libdw can resolve a libc address into the
              * last compile unit that has some (abort "at trace.h:117"). */
-            if (symname != NULL && (fn == NULL || !same_function(fn, symname)) &&
-                !starts_at(&scopes[i], bias, pc - symoff)) {
+            if (symname != NULL && fn == NULL && !starts_at(&scopes[i], bias, pc - symoff)) {
                 drop_frames(t, first);
                 done = 0;
                 file = NULL;

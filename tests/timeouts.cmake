@@ -26,7 +26,6 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_fixture_userhash 0.4
   coredump_fuzz_bounded 21.0
   coredump_inputs 2.0
-  coredump_panic_marker 4.0
   coredump_layout_from_core 0.4
   coredump_nodebug_doubling 0.4
   coredump_nodebug_samesize 0.4
@@ -39,6 +38,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_padded_samesize 0.5
   coredump_padded_small 0.5
   coredump_padded_strings 0.4
+  coredump_panic_marker 4.0
   coredump_sliced_corrupt 0.5
   coredump_sliced_corrupt-cycle 0.5
   coredump_sliced_corrupt-shared 0.5
@@ -48,9 +48,13 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_static_doubling 0.5
   coredump_static_small 0.5
   coredump_static_strings 0.5
+  coredump_stripped_doubling 0.2
+  coredump_stripped_small 0.2
+  coredump_stripped_strings 0.1
   coredump_truncated 0.2
   coredump_unsaved 0.2
   gdb_autoload 14.6
+  gdb_bench_1m 27.5
   gdb_buckets_growth 3.0
   gdb_core 0.7
   gdb_demo_panic 5.5
@@ -72,6 +76,15 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture-padded_samesize 0.7
   gdb_fixture-padded_small 0.7
   gdb_fixture-padded_strings 0.7
+  gdb_fixture-stripped_corrupt 0.4
+  gdb_fixture-stripped_corrupt-cycle 0.4
+  gdb_fixture-stripped_deletes 0.4
+  gdb_fixture-stripped_doubling 0.3
+  gdb_fixture-stripped_indirect 0.4
+  gdb_fixture-stripped_overflow 0.3
+  gdb_fixture-stripped_samesize 0.4
+  gdb_fixture-stripped_small 0.3
+  gdb_fixture-stripped_strings 0.4
   gdb_fixture_corrupt 0.8
   gdb_fixture_corrupt-cycle 0.8
   gdb_fixture_deletes 0.8

@@ -10,6 +10,8 @@
 # from the descriptor; when both exist they are cross-checked.
 # The Layout is cached until gdb loads or drops objfiles.
 
+import re
+
 import gdb
 
 from . import hdrconst
@@ -25,6 +27,47 @@ def _invalidate(*_):
 
 gdb.events.new_objfile.connect(_invalidate)
 gdb.events.clear_objfiles.connect(_invalidate)
+
+
+def note_addresses():
+    """{libmap_layout, libmap_panic_record, libmap_registry: address} from
+    libmap's ELF note (debug.h, LIBMAP_NOTE_TYPE) in the first loaded file
+    that has one, or {}. The note's section keeps its name after
+    `strip --strip-all`; `info files` gives its address as loaded. Each of
+    the note's offsets is relative to its own address."""
+    try:
+        text = gdb.execute("info files", to_string=True)
+    except gdb.error:
+        return {}
+    c = hdrconst.constants()
+    want_name = c.get("LIBMAP_NOTE_NAME", "libmap").encode() + b"\0"
+    endian = "big" if "big endian" in gdb.execute("show endian", to_string=True) else "little"
+    u = lambda b: int.from_bytes(b, endian)
+    for m in re.finditer(r"(0x[0-9a-f]+) - (0x[0-9a-f]+) is \.note\.libmap\b", text):
+        start, end = int(m.group(1), 16), int(m.group(2), 16)
+        try:
+            raw = read(start, end - start, "libmap's debug note")
+        except LibmapError:
+            continue
+        off = 0
+        while off + 12 <= len(raw):
+            namesz, descsz, ntype = u(raw[off:off + 4]), u(raw[off + 4:off + 8]), u(raw[off + 8:off + 12])
+            name_at = off + 12
+            desc_at = name_at + (namesz + 3) // 4 * 4
+            nxt = desc_at + (descsz + 3) // 4 * 4
+            if (ntype == c["LIBMAP_NOTE_TYPE"] and raw[name_at:name_at + namesz] == want_name
+                    and descsz >= 32 and desc_at + 32 <= len(raw)
+                    and u(raw[desc_at:desc_at + 4]) == c["LIBMAP_NOTE_VERSION"]):
+                out = {}
+                for k, n in enumerate(("libmap_layout", "libmap_panic_record", "libmap_registry")):
+                    field = desc_at + 8 + 8 * k
+                    rel = int.from_bytes(raw[field:field + 8], endian, signed=True)
+                    out[n] = (start + field + rel) & ((1 << 64) - 1)
+                return out
+            if nxt <= off:
+                break
+            off = nxt
+    return {}
 
 
 def get():
@@ -136,7 +179,10 @@ class Layout:
 
     @staticmethod
     def symbol_address(name):
-        """Address of a global of libmap (with or without debug info), or None."""
+        """Address of a global of libmap (with or without debug info), or None.
+        With no symbol table at all (a stripped static program), libmap's
+        debug note gives libmap_layout, libmap_panic_record and
+        libmap_registry."""
         sym = gdb.lookup_global_symbol(name) or gdb.lookup_static_symbol(name)
         if sym is not None:
             try:
@@ -146,7 +192,7 @@ class Layout:
         try:
             return int(gdb.parse_and_eval("(char *)&%s" % name))
         except gdb.error:
-            return None
+            return note_addresses().get(name)
 
     def _read_descriptor(self):
         addr = self.symbol_address("libmap_layout")

@@ -19,6 +19,8 @@
 #include "trace.h"
 
 struct libmap_panic_record libmap_panic_record;
+extern struct libmap_panic_record libmap_panic_record_local
+    __attribute__((alias("libmap_panic_record"), visibility("hidden")));
 
 libmap_write_hook map_write_hook;
 void *map_write_hook_ctx;

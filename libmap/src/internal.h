@@ -333,6 +333,13 @@ extern void *map_write_hook_ctx;
 void registry_add(struct libmap *m);
 void registry_remove(struct libmap *m);
 
+/* Hidden aliases of the debug contract's globals, defined next to them, so
+ * that the debug note (layout.c) refers to them by offsets the static
+ * linker resolves: no dynamic relocation in a read-only note. */
+extern const struct libmap_layout libmap_layout_local __attribute__((visibility("hidden")));
+extern struct libmap_panic_record libmap_panic_record_local __attribute__((visibility("hidden")));
+extern struct libmap_registry libmap_registry_local __attribute__((visibility("hidden")));
+
 /* lookup without the reader check, used by iteration (access.c) */
 uint8_t *map_access_k(const struct libmap *m, const void *key, uint8_t **value);
 

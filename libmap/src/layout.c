@@ -3,6 +3,8 @@
  * contract), computed by the compiler from internal.h so it cannot drift.
  * It lives in read-only data: a core may not hold it, but the mapped
  * libmap binary does, so tools can read it even from stripped builds.
+ * Also the debug note (debug.h, LIBMAP_NOTE_TYPE) that leads tools to it,
+ * to the panic record and to the registry when there is no symbol table.
  */
 #include "internal.h"
 
@@ -109,3 +111,25 @@ __attribute__((used)) const struct libmap_layout libmap_layout = {
     .type_hash = OFF(struct libmap_type, hash),
     .writer_panic = LIBMAP_WRITER_PANIC,
 };
+
+extern const struct libmap_layout libmap_layout_local
+    __attribute__((alias("libmap_layout"), visibility("hidden")));
+
+#define NOTE_STR_(x) #x
+#define NOTE_STR(x) NOTE_STR_(x)
+/* namesz 7 ("libmap" and its NUL), descsz 32; each offset is taken from
+ * its own address (`sym - .`), a link-time constant. */
+__asm__(".pushsection .note.libmap, \"a\", %note\n"
+        ".balign 4\n"
+        ".long 7\n"
+        ".long 32\n"
+        ".long " NOTE_STR(LIBMAP_NOTE_TYPE) "\n"
+        ".asciz \"" LIBMAP_NOTE_NAME "\"\n"
+        ".balign 4\n"
+        ".long " NOTE_STR(LIBMAP_NOTE_VERSION) "\n"
+        ".long 0\n"
+        ".quad libmap_layout_local - .\n"
+        ".quad libmap_panic_record_local - .\n"
+        ".quad libmap_registry_local - .\n"
+        ".balign 4\n"
+        ".popsection\n");

@@ -7,6 +7,8 @@
 #include "internal.h"
 
 struct libmap_registry libmap_registry = {.magic = LIBMAP_REGISTRY_MAGIC};
+extern struct libmap_registry libmap_registry_local
+    __attribute__((alias("libmap_registry"), visibility("hidden")));
 
 /* Postmortem tools need the layout descriptor wherever the registry is: in a
  * program linked with the static libmap nothing else references layout.o,

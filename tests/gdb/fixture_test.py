@@ -111,8 +111,9 @@ def main():
             and "writer thread:    TID %d," % o["writer_tid"] in out,
             "%s: libmap panic names both TIDs" % mode, out)
     t.check(gdb.selected_thread().ptid[1] == o["writer_tid"], "%s: writer thread selected" % mode)
-    t.check(re.search(r"\blibmap_(assign|delete|clear)\w* \(", check_maps.run("bt")) is not None,
-            "%s: writer's bt shows a libmap write function" % mode)
+    if not os.environ.get("LIBMAP_TEST_NO_SYMBOLS"):
+        t.check(re.search(r"\blibmap_(assign|delete|clear)\w* \(", check_maps.run("bt")) is not None,
+                "%s: writer's bt shows a libmap write function" % mode)
     if os.environ.get("COREDUMP_JSON"):
         cross_check(m, r, mode, problems)
 

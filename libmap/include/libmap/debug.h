@@ -177,6 +177,22 @@ struct libmap_layout {
 
 extern LIBMAP_API const struct libmap_layout libmap_layout;
 
+/* The debug note. libmap carries an ELF note (section .note.libmap, type
+ * SHT_NOTE, allocated, so in a PT_NOTE segment) that survives
+ * `strip --strip-all`: tools find the layout descriptor, the panic record
+ * and the registry in a program with no symbol table at all (a stripped
+ * static program). Note name LIBMAP_NOTE_NAME, type LIBMAP_NOTE_TYPE; its
+ * descriptor, in the target's byte order:
+ *   uint32 version (LIBMAP_NOTE_VERSION), uint32 0,
+ *   int64  libmap_layout       - (address of this field),
+ *   int64  libmap_panic_record - (address of this field),
+ *   int64  libmap_registry     - (address of this field).
+ * Offsets, not addresses: they need no relocation, and add to the note's
+ * address wherever the module is loaded. */
+#define LIBMAP_NOTE_NAME "libmap"
+#define LIBMAP_NOTE_TYPE 0x6c6d0001u
+#define LIBMAP_NOTE_VERSION 1
+
 #ifdef __cplusplus
 }
 #endif
