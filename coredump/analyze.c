@@ -207,6 +207,13 @@ int analyze(struct analysis *a, const struct options *opt)
         return -1;
     }
     a->have_proc = 1;
+    if (cm_truncated(&a->cm)) {
+        char added[1024];
+        if (proc_report_mapped_files(&a->proc, &a->notes, added, sizeof added) > 0)
+            warn(a, "the core's list of loaded files is past the cut: taken from its NT_FILE "
+                    "note and the files on disk, unverified by build ID: %s",
+                 added);
+    }
     if (check_build_ids(a, opt->force) != 0)
         return -1;
     proc_add_file_fallbacks(&a->proc);
@@ -272,6 +279,7 @@ int analyze(struct analysis *a, const struct options *opt)
 
 void analysis_free(struct analysis *a)
 {
+    notes_free(&a->notes);
     verify_free(&a->ver);
     stacks_free(&a->threads);
     registry_free(&a->reg);

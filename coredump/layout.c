@@ -188,7 +188,7 @@ int layout_load(struct lm_layout *l, struct proc *p, struct coremem *cm, char *e
     memset(l, 0, sizeof *l);
     l->ptr = cm->elfclass == ELFCLASS32 ? 4 : 8;
     uint64_t addr;
-    Dwfl_Module *mod = proc_find_symbol(p, "libmap_layout", &addr, NULL);
+    Dwfl_Module *mod = proc_find_symbol(p, "libmap_layout", &addr, NULL, PREFER_LIBRARY);
     struct libmap_note note = {0};
     if (mod == NULL) {
         /* no symbol table names it (a stripped static program): the note */
@@ -232,9 +232,11 @@ int layout_load(struct lm_layout *l, struct proc *p, struct coremem *cm, char *e
         l->registry_addr = note.registry;
         l->from_note = 1;
     } else {
-        if (proc_module_symbol(mod, "libmap_panic_record", &a) == 0)
+        /* in any module: the executable holds copies of the globals it
+         * refers to (copy relocations), libmap.so the others */
+        if (proc_find_symbol(p, "libmap_panic_record", &a, NULL, PREFER_EXECUTABLE) != NULL)
             l->panic_addr = a;
-        if (proc_module_symbol(mod, "libmap_registry", &a) == 0)
+        if (proc_find_symbol(p, "libmap_registry", &a, NULL, PREFER_EXECUTABLE) != NULL)
             l->registry_addr = a;
     }
     return 0;

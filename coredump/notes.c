@@ -8,6 +8,7 @@
 
 #include <elf.h>
 #include <gelf.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/procfs.h>
 
@@ -33,6 +34,48 @@ static void copy_str(char *dst, size_t dstlen, const char *src, size_t srclen)
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)dst[i] < 0x20 || (unsigned char)dst[i] == 0x7f)
             dst[i] = ' ';
+}
+
+/* NT_FILE: count, page size, count x (start, end, page offset), then the
+ * count paths, NUL-terminated. Words are the core's pointer size. */
+static void read_nt_file(struct coremem *cm, struct core_notes *n, const uint8_t *desc,
+                         size_t size)
+{
+    unsigned w = cm->elfclass == ELFCLASS64 ? 8 : 4;
+    if (n->files != NULL || size < 2 * (size_t)w)
+        return;
+    uint64_t count = cm_uint(cm, desc, w), page = cm_uint(cm, desc + w, w);
+    if (count == 0 || count > 65536 || (size - 2 * w) / (3 * w) < count)
+        return;
+    const char *names = (const char *)desc + 2 * w + 3 * w * count;
+    size_t names_len = size - (2 * w + 3 * w * count);
+    n->file_names = malloc(names_len + 1);
+    n->files = calloc(count, sizeof *n->files);
+    if (n->file_names == NULL || n->files == NULL) {
+        notes_free(n);
+        return;
+    }
+    memcpy(n->file_names, names, names_len);
+    n->file_names[names_len] = 0;
+    const char *name = n->file_names, *end = n->file_names + names_len;
+    for (uint64_t i = 0; i < count && name < end; i++) {
+        const uint8_t *e = desc + 2 * w + 3 * w * i;
+        struct core_file *f = &n->files[n->nfiles++];
+        f->start = cm_uint(cm, e, w);
+        f->end = cm_uint(cm, e + w, w);
+        f->offset = cm_uint(cm, e + 2 * w, w) * page;
+        f->path = name;
+        name += strlen(name) + 1;
+    }
+}
+
+void notes_free(struct core_notes *n)
+{
+    free(n->files);
+    free(n->file_names);
+    n->files = NULL;
+    n->file_names = NULL;
+    n->nfiles = 0;
 }
 
 static void one_note(struct coremem *cm, struct core_notes *n, const GElf_Nhdr *nh,
@@ -68,6 +111,9 @@ static void one_note(struct coremem *cm, struct core_notes *n, const GElf_Nhdr *
             for (size_t off = 0; off + 16 <= nh->n_descsz; off += 16)
                 if (cm_uint(cm, desc + off, 8) == AT_ENTRY)
                     n->entry = cm_uint(cm, desc + off + 8, 8);
+        break;
+    case NT_FILE:
+        read_nt_file(cm, n, desc, nh->n_descsz);
         break;
     case NT_SIGINFO:
         if (nh->n_descsz >= 4 && n->signo == 0)

@@ -14,6 +14,13 @@
 
 #define NOTES_MAX_THREADS 4096
 
+/* One file mapping of the process (NT_FILE). */
+struct core_file {
+    uint64_t start, end; /* addresses */
+    uint64_t offset;     /* in the file, bytes */
+    const char *path;    /* into core_notes.file_names */
+};
+
 struct core_notes {
     int have_psinfo;
     char fname[17];
@@ -25,10 +32,14 @@ struct core_notes {
     size_t ntids;
     size_t notes_seen;
     int damaged;           /* a note segment could not be read or parsed */
+    struct core_file *files; /* NT_FILE's mappings (malloc'd), nfiles of them */
+    size_t nfiles;
+    char *file_names;        /* their paths (malloc'd) */
 };
 
 /* Fill *n from the core's PT_NOTE segments. Never fails: unknown fields
  * stay zero and damaged is set when something could not be read. */
 void notes_read(struct coremem *cm, struct core_notes *n);
+void notes_free(struct core_notes *n);
 
 #endif

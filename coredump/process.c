@@ -58,6 +58,7 @@ struct find_sym {
     const char *name;
     Dwfl_Module *mod;
     uint64_t addr, size;
+    int prefer;         /* 0: the first module; PREFER_EXECUTABLE or PREFER_LIBRARY */
 };
 
 static int find_sym_cb(Dwfl_Module *mod, void **ud, const char *mname, Dwarf_Addr start, void *arg)
@@ -74,17 +75,24 @@ static int find_sym_cb(Dwfl_Module *mod, void **ud, const char *mname, Dwarf_Add
             continue;
         if (GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
             continue;
+        /* A program that refers to a libmap global has its own copy of it
+         * (a copy relocation): both modules define the symbol. */
+        int exe = fs->prefer ? proc_module_is_executable(mod) : 0;
+        if (fs->mod != NULL && exe != (fs->prefer == PREFER_EXECUTABLE))
+            return DWARF_CB_OK;
         fs->mod = mod;
         fs->addr = addr;
         fs->size = sym.st_size;
-        return DWARF_CB_ABORT;
+        if (fs->prefer == 0 || exe == (fs->prefer == PREFER_EXECUTABLE))
+            return DWARF_CB_ABORT;
+        return DWARF_CB_OK;
     }
     return DWARF_CB_OK;
 }
 
 int proc_module_symbol(Dwfl_Module *mod, const char *name, uint64_t *addr)
 {
-    struct find_sym fs = {name, NULL, 0, 0};
+    struct find_sym fs = {name, NULL, 0, 0, 0};
     find_sym_cb(mod, NULL, NULL, 0, &fs);
     if (fs.mod == NULL)
         return -1;
@@ -92,9 +100,10 @@ int proc_module_symbol(Dwfl_Module *mod, const char *name, uint64_t *addr)
     return 0;
 }
 
-Dwfl_Module *proc_find_symbol(struct proc *p, const char *name, uint64_t *addr, uint64_t *size)
+Dwfl_Module *proc_find_symbol(struct proc *p, const char *name, uint64_t *addr, uint64_t *size,
+                              int prefer)
 {
-    struct find_sym fs = {name, NULL, 0, 0};
+    struct find_sym fs = {name, NULL, 0, 0, prefer};
     dwfl_getmodules(p->dwfl, find_sym_cb, &fs, 0);
     if (fs.mod != NULL) {
         *addr = fs.addr;
@@ -250,4 +259,38 @@ Dwfl_Module *proc_module_of_file(struct proc *p, const char *path)
     dwfl_getmodules(p->dwfl, by_path_cb, &bp, 0);
     free((char *)bp.real);
     return bp.found;
+}
+
+/* Modules libdwfl could not find in a core cut short: their ELF headers
+ * (and the dynamic linker's list of libraries) were past the cut. NT_FILE,
+ * at the start of the core, still lists every file mapping: each file
+ * mapped from offset 0 at an address no module covers is reported from
+ * disk. Returns how many were added; their paths are listed in added. */
+int proc_report_mapped_files(struct proc *p, const struct core_notes *n, char *added,
+                             size_t len)
+{
+    int count = 0;
+    added[0] = 0;
+    for (size_t i = 0; i < n->nfiles; i++) {
+        const struct core_file *f = &n->files[i];
+        if (f->offset != 0 || f->path[0] != '/' || dwfl_addrmodule(p->dwfl, f->start) != NULL)
+            continue;
+        /* the same file may have been added for an earlier mapping */
+        int seen = 0;
+        for (size_t k = 0; k < i && !seen; k++)
+            seen = strcmp(n->files[k].path, f->path) == 0 &&
+                   dwfl_addrmodule(p->dwfl, n->files[k].start) != NULL;
+        if (seen || access(f->path, R_OK) != 0)
+            continue;
+        const char *base = strrchr(f->path, '/') + 1;
+        dwfl_report_begin_add(p->dwfl);
+        Dwfl_Module *mod = dwfl_report_elf(p->dwfl, base, f->path, -1, f->start, false);
+        dwfl_report_end(p->dwfl, NULL, NULL);
+        if (mod == NULL)
+            continue;
+        count++;
+        size_t used = strlen(added);
+        snprintf(added + used, len - used, "%s%s", used ? ", " : "", f->path);
+    }
+    return count;
 }

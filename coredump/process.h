@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "coremem.h"
+#include "notes.h"
 
 struct proc {
     Dwfl *dwfl;
@@ -26,7 +27,15 @@ void proc_close(struct proc *p);
 
 /* Find a symbol defined by any module. Returns the module, with the run-time
  * address and size; NULL when no module defines it. */
-Dwfl_Module *proc_find_symbol(struct proc *p, const char *name, uint64_t *addr, uint64_t *size);
+/* Where a program refers to a libmap global, it has a copy of it (a copy
+ * relocation) and both modules define the symbol: PREFER_EXECUTABLE finds
+ * the copy the process used (the live panic record, the registry),
+ * PREFER_LIBRARY the module that holds libmap's code (constant data is the
+ * same in both). 0: the first module found. */
+#define PREFER_EXECUTABLE 1
+#define PREFER_LIBRARY 2
+Dwfl_Module *proc_find_symbol(struct proc *p, const char *name, uint64_t *addr, uint64_t *size,
+                              int prefer);
 
 /* The same, in one module. Returns 0 or -1. */
 int proc_module_symbol(Dwfl_Module *mod, const char *name, uint64_t *addr);
@@ -52,6 +61,10 @@ const char *proc_module_build_id(Dwfl_Module *mod, char *buf, size_t len);
 /* Whether the module is a program (has PT_INTERP or is ET_EXEC) rather
  * than a shared library. */
 int proc_module_is_executable(Dwfl_Module *mod);
+/* Report from disk the files that NT_FILE maps but libdwfl found no module
+ * for (a truncated core); returns how many, their paths in added. */
+int proc_report_mapped_files(struct proc *p, const struct core_notes *n, char *added,
+                             size_t len);
 /* Whether DWARF is available (looked up on first call: local paths,
  * /usr/lib/debug, and debuginfod when DEBUGINFOD_URLS is set). */
 int proc_module_has_dwarf(Dwfl_Module *mod);

@@ -52,6 +52,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_stripped_small 0.2
   coredump_stripped_strings 0.1
   coredump_truncated 0.2
+  coredump_truncated_cuts 3.0
   coredump_unsaved 0.2
   gdb_autoload 14.6
   gdb_bench_1m 27.5

@@ -4,12 +4,12 @@
 # temporary directory with `ulimit -c unlimited`, check that libmap aborted
 # with its message, then compare every thread's frames in the core as
 # libmap-coredump, eu-stack -i and gdb see them (compare_stacks.py).
-# Usage: run_stack_test.sh ANALYZER EU_STACK GDB PROGRAM [RUNS]
+# Usage: run_stack_test.sh ANALYZER EU_STACK GDB PROGRAM [RUNS [--static]]
 #   RUNS cores in a row (default 1), each from a race that happens by itself.
 # Exit 77 (skipped) when the system sends cores elsewhere and coredumpctl
 # cannot fetch them. LIBMAP_KEEP_TMP=1 keeps the directory.
 set -u
-ANALYZER=$1 EU_STACK=$2 GDB=$3 PROG=$(realpath "$4") RUNS=${5:-1}
+ANALYZER=$1 EU_STACK=$2 GDB=$3 PROG=$(realpath "$4") RUNS=${5:-1} STATIC=${6:-}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/libmap-stacks.XXXXXX")
 [[ "${LIBMAP_KEEP_TMP:-0}" == 1 ]] && echo "keeping $TMP" || trap 'rm -rf "$TMP"' EXIT
@@ -41,6 +41,6 @@ for ((run = 1; run <= RUNS; run++)); do
     fi
     [[ -n "$core" ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
     head -n 2 "$dir/stderr.txt"
-    python3 "$HERE/compare_stacks.py" "$ANALYZER" "$EU_STACK" "$GDB" "$PROG" "$core" || status=1
+    python3 "$HERE/compare_stacks.py" $STATIC "$ANALYZER" "$EU_STACK" "$GDB" "$PROG" "$core" || status=1
 done
 exit $status
