@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "analysis.h"
+#include "closeout.h"
 
 #ifndef LIBMAP_COREDUMP_VERSION
 #define LIBMAP_COREDUMP_VERSION "0.1.0"
@@ -240,6 +241,7 @@ static const char *sig_str(int sig)
 
 int main(int argc, char **argv)
 {
+    closeout_at_exit("libmap-coredump", EXIT_INPUT);
     struct options o;
     if (parse_args(argc, argv, &o) != 0) {
         usage(stderr);

@@ -141,12 +141,16 @@ static void section_threads(struct analysis *a, FILE *o)
         struct thread *t = &ts->t[i];
         if (t == det || t == wr)
             continue;
-        others++;
         if (p->present && thread_in_panic_path(t)) {
             print_thread(o, t, "also detected the race (stopped in libmap's panic path)");
-        } else if (a->opt->threads || (!p->present && t->in_libmap)) {
+            continue;
+        }
+        if (a->opt->threads || (!p->present && t->in_libmap)) {
             print_thread(o, t, t->in_libmap ? "inside libmap" : NULL);
-        } else if (t->in_libmap) {
+            continue;
+        }
+        others++; /* the threads whose stacks are not shown */
+        if (t->in_libmap) {
             if (in_libmap++ == 0)
                 fprintf(o, "\nother threads inside libmap:");
             fprintf(o, " %d (%s)", (int)t->tid, t->libmap_function ? t->libmap_function : "?");

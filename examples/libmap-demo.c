@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "demo.h"
+#include "closeout.h"
 
 static const char *mode_name(enum demo_mode mode)
 {
@@ -64,6 +65,7 @@ static void start_workers(struct demo_shared *sh, struct demo_worker *w, pthread
 
 int main(int argc, char **argv)
 {
+    closeout_at_exit("libmap-demo", 2);
     struct demo_options o;
     int rc = demo_parse_args(argc, argv, &o);
     if (rc != 0)

@@ -10,6 +10,7 @@
 # suite (RelWithDebInfo). To measure again after adding or changing tests:
 #   scripts/test-timeouts.sh [BUILD_DIR]   (rewrites the list below)
 set(LIBMAP_TEST_QUIET_SECONDS
+  cli_lost_output 0.5
   coredump_debuginfod 2.5
   coredump_demo_write_write 10.3
   coredump_fixture_corrupt 0.4

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "viewer.h"
+#include "closeout.h"
 
 #ifndef LIBMAP_TIMELINE_VERSION
 #define LIBMAP_TIMELINE_VERSION "0"
@@ -63,6 +64,7 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},        {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
+    closeout_at_exit("libmap-timeline", 4);
     struct tl_options o = {0};
     char err[256];
     opterr = 0;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "record.h"
+#include "closeout.h"
 
 /* How long the flight recorder waits for the panic trigger's snapshot after
  * COMMAND died by SIGABRT, before taking one itself. */
@@ -150,6 +151,7 @@ static int record(const struct options *o)
 
 int main(int argc, char **argv)
 {
+    closeout_at_exit("libmap-record", 125);
     struct options o;
     int rc = parse_options(argc, argv, &o);
     if (rc == 0)
