@@ -67,6 +67,7 @@ struct analysis {
     char exe_build_id[128];      /* of the EXE given ("" if none) */
     char core_exe_build_id[128]; /* of the core's executable ("" if unknown) */
     int build_id_mismatch;       /* they differ (analyzed anyway: --force) */
+    char exe_used[1024];         /* the core's executable found by build ID instead, or "" */
 };
 
 /* Run the analysis; never exits. Returns 0, or -1 with a->fatal set. */

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -76,6 +77,50 @@ static int library_cb(Dwfl_Module *mod, void **ud, const char *name, Dwarf_Addr 
     return DWARF_CB_OK;
 }
 
+/* The right executable is not at hand but DEBUGINFOD_URLS is set: libdwfl
+ * looks the core's executable up by build ID (its path in the core, then
+ * debuginfod). If what it found has the core's build ID, analyze that and
+ * say so. */
+static int fetched_by_build_id(struct analysis *a, const char *core_id, const char *exe,
+                               const char *given)
+{
+    const char *urls = getenv("DEBUGINFOD_URLS");
+    if (urls == NULL || !*urls)
+        return 0;
+    /* report the modules again without the wrong file, so that libdwfl
+     * looks the executable up by its build ID */
+    char err[256];
+    struct proc fresh;
+    if (proc_open(&fresh, &a->cm, NULL, err, sizeof err) != 0)
+        return 0;
+    Dwfl_Module *main_mod = a->notes.entry ? dwfl_addrmodule(fresh.dwfl, a->notes.entry) : NULL;
+    GElf_Addr bias;
+    Elf *e = main_mod ? dwfl_module_getelf(main_mod, &bias) : NULL;
+    const void *id = NULL;
+    ssize_t n = e ? dwelf_elf_gnu_build_id(e, &id) : -1;
+    char found[128] = "";
+    if (n > 0)
+        hex(id, (int)n, found, sizeof found);
+    if (strcmp(found, core_id) != 0) {
+        proc_close(&fresh);
+        return 0;
+    }
+    /* a file found on disk has a path; one fetched from debuginfod may not */
+    const char *path = proc_module_path(main_mod);
+    char fetched[160];
+    if (path == NULL) {
+        snprintf(fetched, sizeof fetched, "debuginfod:%s", core_id);
+        path = fetched;
+    }
+    snprintf(a->exe_used, sizeof a->exe_used, "%s", path);
+    proc_close(&a->proc);
+    a->proc = fresh;
+    warn(a, "%s (build ID %s) is not the program that dumped the core; analyzing %s, its build "
+            "ID %s, found by build ID (DEBUGINFOD_URLS)",
+         exe, given, path, core_id);
+    return 1;
+}
+
 int check_build_ids(struct analysis *a, int force)
 {
     const char *exe = a->opt->exe;
@@ -91,6 +136,9 @@ int check_build_ids(struct analysis *a, int force)
     if (main_mod != NULL)
         proc_module_build_id(main_mod, core_id, sizeof core_id);
     snprintf(a->core_exe_build_id, sizeof a->core_exe_build_id, "%s", core_id);
+    if (core_id[0] && given[0] && strcmp(core_id, given) != 0 && !force &&
+        fetched_by_build_id(a, core_id, exe, given))
+        return 0;
     if (core_id[0] && given[0] && strcmp(core_id, given) != 0) {
         a->build_id_mismatch = 1;
         if (!force) {

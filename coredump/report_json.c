@@ -25,6 +25,7 @@ static void core_obj(struct analysis *a, struct json *j)
     json_str(j, "core_executable_build_id",
              a->core_exe_build_id[0] ? a->core_exe_build_id : NULL);
     json_bool(j, "build_id_mismatch", a->build_id_mismatch);
+    json_str(j, "executable_used", a->exe_used[0] ? a->exe_used : NULL);
     json_u64(j, "size", a->cm.size);
     json_u64(j, "expected_size", a->cm.expected_size);
     json_bool(j, "truncated", a->cm.map != NULL && cm_truncated(&a->cm));

@@ -72,6 +72,10 @@ static void section_process(struct analysis *a, FILE *o)
         fprintf(o, " (NOT the program that dumped the core: build ID %s, the core's %s; "
                    "analyzed with --force)",
                 a->exe_build_id, a->core_exe_build_id);
+    else if (a->exe_used[0])
+        fprintf(o, " is not the program that dumped the core (build ID %s); analyzed %s, build "
+                   "ID %s, found by build ID",
+                a->exe_build_id, a->exe_used, a->core_exe_build_id);
     else if (a->exe_build_id[0])
         fprintf(o, " (build ID %s)", a->exe_build_id);
     fputc('\n', o);

@@ -201,7 +201,12 @@ int main(int argc, char **argv)
     char *c5[] = {objcopy, "--only-keep-debug", exe, exedbg, NULL};
     char *c6[] = {strip, "--strip-debug", libso, NULL};
     char *c7[] = {strip, "--strip-debug", exe, NULL};
-    char **steps[] = {c1, c2, c3, c4, c5, c6, c7};
+    /* a copy of the stripped program for debuginfod to serve as the
+     * executable of its build ID (phase 3) */
+    char served[4200];
+    snprintf(served, sizeof served, "%.3000s/fixture.served", dbg);
+    char *c8[] = {cp, exe, served, NULL};
+    char **steps[] = {c1, c2, c3, c4, c5, c6, c7, c8};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
         if (sh(steps[i]) != 0) {
             fprintf(stderr, "FAIL: preparing the stripped binaries\n");
@@ -293,6 +298,37 @@ int main(int argc, char **argv)
                wf, inl, ff);
     }
     json_free(rep);
+
+    /* 3. the right executable is not at hand (gone from its path, the one
+     * given is another program): fetched by build ID from debuginfod */
+    snprintf(path, sizeof path, "/buildid/%s/executable", exeid);
+    deadline = time(NULL) + 60;
+    while (time(NULL) < deadline && (status = http_status(port, path)) != 200)
+        usleep(200000);
+    EXPECT(status == 200, "debuginfod does not serve %s (status %d)", path, status);
+    char moved[4200];
+    snprintf(moved, sizeof moved, "%s.moved", exe);
+    EXPECT(rename(exe, moved) == 0, "cannot move %s away", exe);
+    char wrong[] = "/usr/bin/sleep";
+    rep = analyze(analyzer, wrong, c.core, env2, &code);
+    EXPECT(rep != NULL && code == 0, "analysis with the wrong executable and debuginfod: exit %d",
+           code);
+    if (rep) {
+        const char *used = jstr(rep, "core.executable_used", "");
+        EXPECT(strstr(used, "/cache/") != NULL || strstr(used, exeid) != NULL,
+               "core.executable_used '%s' is not the executable of build ID %s", used, exeid);
+        EXPECT(!jbool(rep, "core.build_id_mismatch", 1), "the mismatch is still flagged");
+        writer_frames(rep, &wf, &wof, &inl, &ff);
+        EXPECT(ff > 0, "the fetched executable's frames lack file:line");
+        printf("wrong executable given: %s fetched by build ID, %d fixture frames with "
+               "file:line\n", used, ff);
+    }
+    json_free(rep);
+    /* without DEBUGINFOD_URLS the same stops, naming both build IDs */
+    rep = analyze(analyzer, wrong, c.core, env1, &code);
+    EXPECT(code == 2, "wrong executable without debuginfod: exit %d, expected 2", code);
+    json_free(rep);
+    rename(moved, exe);
 
     kill(-dpid, SIGTERM);
     kill(dpid, SIGTERM);
