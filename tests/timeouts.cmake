@@ -24,6 +24,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_fixture_samesize 0.4
   coredump_fixture_small 0.5
   coredump_fixture_strings 0.4
+  coredump_fixture_strings-doubling 0.5
   coredump_fixture_userhash 0.4
   coredump_fuzz_bounded 21.0
   coredump_inputs 2.0
@@ -58,6 +59,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_autoload 14.6
   gdb_bench_1m 27.5
   gdb_buckets_growth 3.0
+  gdb_buckets_growth_strings 3.0
   gdb_core 0.7
   gdb_demo_panic 5.5
   gdb_fixture-nodebug_corrupt 0.7
@@ -69,6 +71,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture-nodebug_samesize 0.6
   gdb_fixture-nodebug_small 0.7
   gdb_fixture-nodebug_strings 0.8
+  gdb_fixture-nodebug_strings-doubling 1.5
   gdb_fixture-padded_corrupt 0.7
   gdb_fixture-padded_corrupt-cycle 0.7
   gdb_fixture-padded_deletes 0.7
@@ -78,6 +81,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture-padded_samesize 0.7
   gdb_fixture-padded_small 0.7
   gdb_fixture-padded_strings 0.7
+  gdb_fixture-padded_strings-doubling 1.5
   gdb_fixture-stripped_corrupt 0.4
   gdb_fixture-stripped_corrupt-cycle 0.4
   gdb_fixture-stripped_deletes 0.4
@@ -87,6 +91,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture-stripped_samesize 0.4
   gdb_fixture-stripped_small 0.3
   gdb_fixture-stripped_strings 0.4
+  gdb_fixture-stripped_strings-doubling 0.5
   gdb_fixture_corrupt 0.8
   gdb_fixture_corrupt-cycle 0.8
   gdb_fixture_deletes 0.8
@@ -96,6 +101,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture_samesize 0.7
   gdb_fixture_small 0.7
   gdb_fixture_strings 0.7
+  gdb_fixture_strings-doubling 1.5
   gdb_live 0.7
   gdb_xxh3 0.4
   install_consumers 2.9

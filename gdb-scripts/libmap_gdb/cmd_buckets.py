@@ -18,7 +18,7 @@ def _slot_line(m, data, off, s, top, moved):
     if moved and (m.kind == "string" or m.indirect_key):
         # the key's bytes live elsewhere and went with the entry: the old
         # slot's pointer may name freed memory, never read it
-        return "    slot %d %s: moved to %s\n" % (s, moved, moved)
+        return "    slot %d %s: moved\n" % (s, moved)
     try:
         key, _ = m.key_of(m.key_slot_bytes(data, off, s))
         value = m.value_of(m.value_slot_bytes(data, off, s))

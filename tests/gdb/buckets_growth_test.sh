@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # buckets_growth_test.sh — gdb's `libmap buckets MAP N` on a map caught
-# mid-doubling (crash fixture `doubling`), for a new bucket N whose old
-# bucket is not evacuated yet: the output must say which old bucket holds
-# N's entries, list that old bucket (never an empty, inverted range such as
-# "old buckets 100..63 of 64"), and every key it shows must be one the
-# fixture inserted (its oracle). Issue 10, item 9.
-# Usage: buckets_growth_test.sh FIXTURE GDB_SCRIPT
+# mid-doubling (crash fixture MODE: `doubling`, u64 keys, or
+# `strings-doubling`), for a new bucket N whose old bucket is not evacuated
+# yet: the output must say which old bucket holds N's entries, list that
+# old bucket (never an empty, inverted range such as "old buckets 100..63
+# of 64"), and every key it shows must be one the fixture inserted (its
+# oracle). With string keys, an evacuated slot's key is never read (its
+# bytes went with the entry: reading them showed freed memory). Issue 10,
+# item 9.
+# Usage: buckets_growth_test.sh FIXTURE GDB_SCRIPT [MODE]
 set -u
-FIXTURE=$(realpath "$1") SCRIPT=$(realpath "$2")
+FIXTURE=$(realpath "$1") SCRIPT=$(realpath "$2") MODE=${3:-doubling}
 GDB=${GDB:-gdb}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/libmap-gdb-buckets.XXXXXX")
 [[ "${LIBMAP_KEEP_TMP:-0}" == 1 ]] && echo "keeping $TMP" || trap 'rm -rf "$TMP"' EXIT
 cd "$TMP" || exit 1
 ulimit -c unlimited
-{ "$FIXTURE" doubling >oracle.json 2>stderr.txt; } 2>/dev/null
+{ "$FIXTURE" "$MODE" >oracle.json 2>stderr.txt; } 2>/dev/null
 rc=$?
 [[ $rc == 134 ]] || { cat stderr.txt; echo "FAIL: fixture exited $rc, expected 134"; exit 1; }
 [[ -f core ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
@@ -40,7 +43,9 @@ python3 - "$new" "$old" "$nold" <<'PY'
 import json, re, sys
 new, old, nold = map(int, sys.argv[1:])
 text = open("gdb.txt").read()
-keys = {e["key"] for e in json.load(open("oracle.json"))["entries"]}
+oracle = json.load(open("oracle.json"))
+strings = oracle["key_kind"] == "string"
+keys = {str(e["key"]) for e in oracle["entries"]}
 problems = []
 if not re.search(r"new bucket %d @0x[0-9a-f]+: its entries are still in old bucket %d "
                  r"\(not evacuated\)" % (new, old), text):
@@ -48,12 +53,22 @@ if not re.search(r"new bucket %d @0x[0-9a-f]+: its entries are still in old buck
 if not re.search(r"old buckets %d of %d at" % (old, nold), text):
     problems.append("the old-bucket range is not old bucket %d" % old)
 m = re.search(r"old bucket %d @0x[0-9a-f]+: not evacuated\n(.*)" % old, text, re.S)
-shown = [int(k) for k in re.findall(r"slot \d+ top 0x[0-9a-f]+: (\d+) = ", m.group(1))] if m else []
+shown = re.findall(r"slot \d+ top 0x[0-9a-f]+: (\"[^\"]*\"|\d+) = ", m.group(1)) if m else []
+shown = [k.strip('"') for k in shown]
 if not shown:
     problems.append("old bucket %d shows no live key" % old)
 stray = [k for k in shown if k not in keys]
 if stray:
     problems.append("keys the fixture never inserted: %s" % stray[:5])
+if strings:
+    all_text = open("all.txt").read()
+    moved = len(re.findall(r"slot \d+ [XY]: moved\n", all_text))
+    if re.search(r"[XY]: moved, was", all_text):
+        problems.append("an evacuated string slot's key was read")
+    if moved == 0:
+        problems.append("no evacuated slot shown")
+    else:
+        print("%d evacuated string slots shown without reading their keys" % moved)
 print("new bucket %d -> old bucket %d: %d live keys shown, all in the oracle" % (new, old, len(shown))
       if not problems else "")
 for p in problems:
