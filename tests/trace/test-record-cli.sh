@@ -36,6 +36,16 @@ grep -q "^usage: libmap-record" "$WORK/out" || fail "--help prints no usage"
 [ "$(status "$RECORD" --relayd http://x -- true)" = 125 ] || fail "bad relayd URL"; one_line_error
 [ "$(status "$RECORD" --probe /nonexistent.so -- true)" = 125 ] || fail "missing probe"; one_line_error
 
+note "the output directory is checked before COMMAND runs"
+rm -f "$WORK/ran"
+[ "$(status "$RECORD" --flight -o /proc/libmap-rec -- touch "$WORK/ran")" = 125 ] \
+    || fail "-o /proc/libmap-rec accepted"; one_line_error
+grep -q "/proc/libmap-rec" "$WORK/err" || fail "the error does not name the directory"
+[ ! -e "$WORK/ran" ] || fail "COMMAND ran although the output directory was unusable"
+[ "$(status "$RECORD" -o /dev/null/trace -- touch "$WORK/ran")" = 125 ] \
+    || fail "-o under a file accepted"; one_line_error
+[ ! -e "$WORK/ran" ] || fail "COMMAND ran although the output directory was unusable"
+
 note "SIGTERM to libmap-record reaches COMMAND; the daemon it started is stopped"
 "$RECORD" -o "$WORK/t1" -- sleep 30 2>"$WORK/t1.err" &
 rec=$!

@@ -14,14 +14,17 @@
  * step in progress, still cleaning up; one that arrives while cleaning up
  * does not stop the cleanup.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "record.h"
 #include "closeout.h"
+#include "record.h"
 
 /* How long the flight recorder waits for the panic trigger's snapshot after
  * COMMAND died by SIGABRT, before taking one itself. */
@@ -110,9 +113,57 @@ static void flight_after_signal(const struct options *o, int sig, const char *be
     }
 }
 
+/* Make the output directory (and its parents) and prove it can hold
+ * files, before anything runs: a race recorded into a directory that
+ * cannot be written is lost. One line naming the path and the reason. */
+static int output_ready(const char *dir)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        fprintf(stderr, "libmap-record: output directory %s: path too long\n", dir);
+        return -1;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "libmap-record: cannot create output directory %s: %s\n", path,
+                    strerror(errno));
+            return -1;
+        }
+        *p = c;
+        if (c == '\0')
+            break;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "libmap-record: output directory %s: %s\n", dir,
+                errno ? strerror(errno) : "not a directory");
+        return -1;
+    }
+    char probe_file[PATH_MAX];
+    snprintf(probe_file, sizeof probe_file, "%s/.libmap-record-write-test.%ld", dir,
+             (long)getpid());
+    int fd = open(probe_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 || write(fd, "x", 1) != 1) {
+        fprintf(stderr, "libmap-record: cannot write in output directory %s: %s\n", dir,
+                strerror(errno ? errno : EIO));
+        if (fd >= 0)
+            close(fd), unlink(probe_file);
+        return -1;
+    }
+    close(fd);
+    unlink(probe_file);
+    return 0;
+}
+
 static int record(const struct options *o)
 {
     signals_install();
+    if (o->output != NULL && output_ready(o->output) != 0)
+        return EXIT_RECORD_FAILED;
 
     const char *probe = probe_find(o);
     if (probe == NULL)
