@@ -4,12 +4,17 @@
  * timeline, the race report and a summary; or --summary, --race, --json,
  * --chrome FILE, --html FILE. See docs/libmap-timeline.md.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include "viewer.h"
 #include "closeout.h"
+#include "viewer.h"
 
 #ifndef LIBMAP_TIMELINE_VERSION
 #define LIBMAP_TIMELINE_VERSION "0"
@@ -50,6 +55,45 @@ static int usage_error(const char *msg)
 {
     fprintf(stderr, TL_PROG ": %s; try --help\n", msg);
     return TL_EXIT_USAGE;
+}
+
+static int view(const struct tl_options *opt);
+
+/* babeltrace2 2.0 asserts (SIGABRT) on some damaged packet headers, and a
+ * damaged trace may crash it otherwise: the job runs in a child process
+ * (as libmap-coredump sandboxes its analysis), and a crash there becomes
+ * one line naming the trace, exit 3 (bad input). Signals that stop the
+ * job from outside (Ctrl-C, a closed pipe) end this process the same way.
+ * LIBMAP_TIMELINE_NO_SANDBOX=1 runs it in-process (debugging). */
+static int view_in_child(const struct tl_options *o)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return view(o);
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        exit(view(o)); /* exit, not _exit: the stdout check runs here */
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return TL_EXIT_INPUT;
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    int sig = WTERMSIG(st);
+    switch (sig) {
+    case SIGABRT: case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP: case SIGSYS:
+        fprintf(stderr,
+                TL_PROG ": %s: reading the trace crashed babeltrace2 (%s): the trace is damaged; "
+                        "try the snapshot before it, or cut the damaged stream file\n",
+                o->input, strsignal(sig));
+        return TL_EXIT_INPUT;
+    default:
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return 128 + sig;
+    }
 }
 
 int main(int argc, char **argv)
@@ -107,6 +151,16 @@ int main(int argc, char **argv)
         return usage_error("--chrome/--html: not built");
 #endif
 
+    if (getenv("LIBMAP_TIMELINE_NO_SANDBOX") == NULL)
+        return view_in_child(&o);
+    return view(&o);
+}
+
+/* Read, analyze and print (the whole job), in this process. */
+static int view(const struct tl_options *opt)
+{
+    struct tl_options o = *opt;
+    char err[256];
     struct tl_model m;
     tl_model_init(&m, !(o.summary || o.race || o.json) || o.chrome || o.html);
     int status = tl_read_trace(&o, &m);

@@ -106,6 +106,13 @@ truncated)
     expect 3 "$T" cut2
     grep -q 'truncated' err.txt || fail "truncated metadata: $(cat err.txt)"
     ;;
+damaged)
+    # bit flips and cuts in a real snapshot: never a signal, a hang or a
+    # status other than 0, 1 and 3 (fuzz-trace.py)
+    record_demo fr
+    python3 "$(dirname "$0")/fuzz-trace.py" "$T" "$snap" "$WORK" "${FUZZ_MUTANTS:-40}" ||
+        fail "damaged traces"
+    ;;
 unreachable)
     port=$(free_port)
     expect 3 "$T" "net://127.0.0.1:$port/host/h/s"

@@ -26,6 +26,7 @@ function(tl_cli_test name case)
   set_tests_properties(${name} PROPERTIES LABELS viewer TIMEOUT 120 SKIP_RETURN_CODE 77)
 endfunction()
 
-foreach(case help usage missing empty not_libmap recorded truncated unreachable no_session)
+foreach(case help usage missing empty not_libmap recorded truncated damaged unreachable
+             no_session)
   tl_cli_test(viewer_cli_${case} ${case})
 endforeach()
