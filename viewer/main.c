@@ -65,35 +65,118 @@ static int view(const struct tl_options *opt);
  * one line naming the trace, exit 3 (bad input). Signals that stop the
  * job from outside (Ctrl-C, a closed pipe) end this process the same way.
  * LIBMAP_TIMELINE_NO_SANDBOX=1 runs it in-process (debugging). */
+
+/* The child's stderr, held back until it is known whether the child
+ * crashed: then babeltrace2's own assertion text is replaced by one line.
+ * Passed through at once when stderr is a terminal (progress) or past
+ * STDERR_HOLD bytes. */
+#define STDERR_HOLD (256 * 1024)
+
+static void write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return;
+        p += w, n -= (size_t)w;
+    }
+}
+
+/* Where babeltrace2 failed ("msg-iter.c:1111"), from its assertion text. */
+static void failure_site(const char *text, char *out, size_t len)
+{
+    out[0] = 0;
+    const char *p = strstr(text, ".c:");
+    if (p == NULL || strstr(text, "Assertion") == NULL)
+        return;
+    const char *b = p, *e = p + 3;
+    while (b > text && b[-1] != ' ' && b[-1] != '\n')
+        b--;
+    while (*e >= '0' && *e <= '9')
+        e++;
+    snprintf(out, len, " at %.*s", (int)(e - b), b);
+}
+
 static int view_in_child(const struct tl_options *o)
 {
+    int hold = !isatty(2);
+    int fds[2] = {-1, -1};
+    if (hold && pipe(fds) != 0)
+        hold = 0;
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        if (hold)
+            close(fds[0]), close(fds[1]);
         return view(o);
+    }
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (hold) {
+            dup2(fds[1], 2);
+            close(fds[0]);
+            close(fds[1]);
+        }
         exit(view(o)); /* exit, not _exit: the stdout check runs here */
     }
+    char *held = NULL;
+    size_t nheld = 0;
+    if (hold) {
+        close(fds[1]);
+        held = malloc(STDERR_HOLD + 1);
+        char buf[4096];
+        for (;;) {
+            ssize_t r = read(fds[0], buf, sizeof buf);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                break;
+            if (held != NULL && nheld + (size_t)r <= STDERR_HOLD) {
+                memcpy(held + nheld, buf, (size_t)r);
+                nheld += (size_t)r;
+            } else {
+                if (held != NULL)
+                    write_all(2, held, nheld);
+                free(held);
+                held = NULL;
+                nheld = 0;
+                write_all(2, buf, (size_t)r);
+            }
+        }
+        close(fds[0]);
+        if (held != NULL)
+            held[nheld] = 0;
+    }
     int st;
-    while (waitpid(pid, &st, 0) < 0)
-        if (errno != EINTR)
-            return TL_EXIT_INPUT;
+    while (waitpid(pid, &st, 0) < 0) {
+        if (errno != EINTR) {
+            st = 0;
+            break;
+        }
+    }
+    int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+    int crashed = sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
+                  sig == SIGILL || sig == SIGTRAP || sig == SIGSYS;
+    char site[160] = "";
+    if (crashed && held != NULL)
+        failure_site(held, site, sizeof site);
+    else if (held != NULL)
+        write_all(2, held, nheld);
+    free(held);
     if (WIFEXITED(st))
         return WEXITSTATUS(st);
-    int sig = WTERMSIG(st);
-    switch (sig) {
-    case SIGABRT: case SIGSEGV: case SIGBUS: case SIGFPE: case SIGILL: case SIGTRAP: case SIGSYS:
+    if (crashed) {
         fprintf(stderr,
-                TL_PROG ": %s: reading the trace crashed babeltrace2 (%s): the trace is damaged; "
-                        "try the snapshot before it, or cut the damaged stream file\n",
-                o->input, strsignal(sig));
+                TL_PROG ": %s: reading the trace crashed babeltrace2 (%s%s): the trace is "
+                        "damaged; try the snapshot before it, or cut the damaged stream file\n",
+                o->input, strsignal(sig), site);
         return TL_EXIT_INPUT;
-    default:
-        signal(sig, SIG_DFL);
-        raise(sig);
-        return 128 + sig;
     }
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return 128 + sig;
 }
 
 int main(int argc, char **argv)

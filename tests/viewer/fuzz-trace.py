@@ -3,8 +3,10 @@
 
     fuzz-trace.py TIMELINE SNAPSHOT_DIR WORK_DIR [MUTANTS] [SEED]
 
-Each mutant is a copy of SNAPSHOT_DIR with one kind of damage: bits flipped
-in a packet header (the first bytes of a stream file, or of a later packet),
+Each mutant is a copy of SNAPSHOT_DIR with one kind of damage: the first
+eight flip the top bit of each 64-bit word of the first packet's header and
+context (where the packet sizes are), then random ones: bits flipped in a
+packet header (the first bytes of a stream file, or of a later packet),
 in the event area, or in the metadata; or a stream or the metadata file cut
 short. libmap-timeline --summary must end by itself with exit 0 or 1 (the
 damage did not matter) or 3 (a damaged trace: one line on stderr naming the
@@ -46,6 +48,21 @@ def flip(path, lo, hi, rng, nbits):
     return "bits %d..%d" % (lo, hi)
 
 
+def sign_bit(root, word):
+    """Flip the top bit of 64-bit word `word` of the first stream file's
+    first packet (header and context: the packet's sizes live there; in
+    babeltrace2 2.0 a negative size fails an assertion)."""
+    streams, _ = files(root)
+    p = sorted(streams)[0]
+    with open(p, "r+b") as f:
+        f.seek(8 * word + 7)
+        b = f.read(1)
+        if b:
+            f.seek(8 * word + 7)
+            f.write(bytes([b[0] ^ 0x80]))
+    return "sign-bit", p, "byte %d bit 7" % (8 * word + 7)
+
+
 def mutate(root, rng):
     streams, metas = files(root)
     kind = rng.choice(["header", "later-header", "events", "metadata", "cut-stream",
@@ -83,7 +100,9 @@ def main():
         dst = os.path.join(work, "mutant-%d" % i)
         shutil.rmtree(dst, ignore_errors=True)
         shutil.copytree(snap, dst)
-        kind, path, what = mutate(dst, rng)
+        # the first 8: the top bit of each word of the first packet's
+        # header and context; then random damage
+        kind, path, what = sign_bit(dst, i) if i < 8 else mutate(dst, rng)
         try:
             r = subprocess.run([timeline, "--summary", dst], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, errors="replace", timeout=60)
