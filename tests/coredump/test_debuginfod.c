@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -257,6 +258,9 @@ int main(int argc, char **argv)
     pid_t dpid = fork();
     if (dpid == 0) {
         setpgid(0, 0);
+        /* the server dies with this test, also when ctest kills it at its
+         * timeout (a server left behind was seen once) */
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         FILE *lf = freopen(log, "w", stdout);
         (void)lf;
         dup2(1, 2);
