@@ -1,8 +1,14 @@
 /*
  * stacks.c — unwind and symbolize every thread of the core (see stacks.h).
  * Modeled on eu-stack: dwfl_getthreads, dwfl_thread_getframes, then for
- * each pc the DWARF scopes (dwarf_getscopes) give the inlined calls, each
- * located by its caller's DW_AT_call_file/DW_AT_call_line.
+ * each pc the chain of concrete scopes around the innermost function
+ * (dwarf_getscopes, then dwarf_getscopes_die) gives every inlined call as a
+ * frame, each located by its caller's DW_AT_call_file/DW_AT_call_line.
+ * Where the line table and the symbol table disagree (a static program
+ * whose libc has no debug info), the ELF symbol names the frame and the
+ * stray file:line is dropped. C++ names are demangled; the signal
+ * trampoline is marked. tests/stacks compares the result with eu-stack -i
+ * and gdb.
  */
 #include "stacks.h"
 
