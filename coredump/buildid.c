@@ -20,13 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void hex(const unsigned char *bits, int n, char *buf, size_t len)
-{
-    buf[0] = 0;
-    for (int i = 0; i < n && (size_t)(2 * i + 2) < len; i++)
-        snprintf(buf + 2 * i, 3, "%02x", bits[i]);
-}
-
 int file_build_id(const char *path, char *buf, size_t len, char *err, size_t errlen)
 {
     buf[0] = 0;
@@ -42,8 +35,7 @@ int file_build_id(const char *path, char *buf, size_t len, char *err, size_t err
     } else {
         const void *id = NULL;
         ssize_t n = dwelf_elf_gnu_build_id(e, &id);
-        if (n > 0)
-            hex(id, (int)n, buf, len);
+        build_id_hex(id, (int)n, buf, len);
         rc = 0;
     }
     if (e != NULL)
@@ -52,14 +44,10 @@ int file_build_id(const char *path, char *buf, size_t len, char *err, size_t err
     return rc;
 }
 
-struct mismatch_scan {
-    struct analysis *a;
-};
-
 static int library_cb(Dwfl_Module *mod, void **ud, const char *name, Dwarf_Addr start, void *arg)
 {
     (void)ud, (void)start;
-    struct mismatch_scan *ms = arg;
+    struct analysis *a = arg;
     GElf_Addr bias;
     if (name == NULL || name[0] != '/' || dwfl_module_getelf(mod, &bias) != NULL)
         return DWARF_CB_OK;
@@ -70,7 +58,7 @@ static int library_cb(Dwfl_Module *mod, void **ud, const char *name, Dwarf_Addr 
     if (core_id[0] && access(name, R_OK) == 0 &&
         file_build_id(name, disk_id, sizeof disk_id, err, sizeof err) == 0 && disk_id[0] &&
         strcmp(core_id, disk_id) != 0)
-        warn(ms->a,
+        warn(a,
              "%s on disk has build ID %s, the core's has %s (the file was replaced since the "
              "crash): its frames are not symbolized",
              name, disk_id, core_id);
@@ -93,14 +81,17 @@ static int fetched_by_build_id(struct analysis *a, const char *core_id, const ch
     struct proc fresh;
     if (proc_open(&fresh, &a->cm, NULL, err, sizeof err) != 0)
         return 0;
+    if (cm_truncated(&a->cm)) {
+        char added[1024];
+        proc_report_mapped_files(&fresh, &a->notes, added, sizeof added);
+    }
     Dwfl_Module *main_mod = a->notes.entry ? dwfl_addrmodule(fresh.dwfl, a->notes.entry) : NULL;
     GElf_Addr bias;
     Elf *e = main_mod ? dwfl_module_getelf(main_mod, &bias) : NULL;
     const void *id = NULL;
     ssize_t n = e ? dwelf_elf_gnu_build_id(e, &id) : -1;
-    char found[128] = "";
-    if (n > 0)
-        hex(id, (int)n, found, sizeof found);
+    char found[128];
+    build_id_hex(id, (int)n, found, sizeof found);
     if (strcmp(found, core_id) != 0) {
         proc_close(&fresh);
         return 0;
@@ -136,10 +127,10 @@ int check_build_ids(struct analysis *a, int force)
     if (main_mod != NULL)
         proc_module_build_id(main_mod, core_id, sizeof core_id);
     snprintf(a->core_exe_build_id, sizeof a->core_exe_build_id, "%s", core_id);
-    if (core_id[0] && given[0] && strcmp(core_id, given) != 0 && !force &&
-        fetched_by_build_id(a, core_id, exe, given))
+    int mismatch = core_id[0] && given[0] && strcmp(core_id, given) != 0;
+    if (mismatch && !force && fetched_by_build_id(a, core_id, exe, given))
         return 0;
-    if (core_id[0] && given[0] && strcmp(core_id, given) != 0) {
+    if (mismatch) {
         a->build_id_mismatch = 1;
         if (!force) {
             snprintf(a->fatal, sizeof a->fatal,
@@ -157,7 +148,6 @@ int check_build_ids(struct analysis *a, int force)
     } else if (!given[0]) {
         warn(a, "%s has no build ID: it cannot be checked against the core", exe);
     }
-    struct mismatch_scan ms = {a};
-    dwfl_getmodules(a->proc.dwfl, library_cb, &ms, 0);
+    dwfl_getmodules(a->proc.dwfl, library_cb, a, 0);
     return 0;
 }

@@ -2,8 +2,9 @@
  * layout.h — libmap's layout descriptor (libmap_layout in libmap/debug.h),
  * loaded from the crashed process: found by symbol in the module that
  * defines it (libmap.so, or the executable when libmap is linked
- * statically), else through libmap's debug note (stripped programs), read from the core or, when the core did not save that
- * read-only page, from the module's file; magic, version and every value
+ * statically), else through libmap's debug note (stripped programs);
+ * read from the core or, when the core did not save that read-only page,
+ * from the module's file; magic, version and every value
  * checked. Every offset, width and constant the analyzer uses comes from
  * here: nothing about libmap's structures is compiled in except the
  * descriptor's own format.

@@ -194,14 +194,9 @@ static int run(const struct options *o)
         report_json(&a, stdout);
     else if (rc == 0)
         report_text(&a, stdout);
-    int code = analysis_exit_code(&a);
-    /* a report that could not be written is lost output, not a success */
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "libmap-coredump: cannot write the report to standard output: %s\n",
-                strerror(errno ? errno : EIO));
-        code = EXIT_INPUT;
-    }
+    fflush(stdout);
     phase_done("report");
+    int code = analysis_exit_code(&a);
     if (rc != 0 && o->json)
         fprintf(stderr, "libmap-coredump: %s\n", a.fatal);
     analysis_free(&a);
@@ -272,7 +267,7 @@ int main(int argc, char **argv)
             _exit(EXIT_INTERNAL);
         if (o.timeout)
             alarm(o.timeout);
-        _exit(run(&o));
+        exit(run(&o)); /* exit, not _exit: closeout checks the report was written */
     }
     int st;
     while (waitpid(pid, &st, 0) < 0) {

@@ -164,15 +164,19 @@ const char *proc_module_name(Dwfl_Module *mod)
     return slash ? slash + 1 : path;
 }
 
+const char *build_id_hex(const unsigned char *bits, int n, char *buf, size_t len)
+{
+    buf[0] = 0;
+    for (int i = 0; i < n && (size_t)(2 * i + 2) < len; i++)
+        snprintf(buf + 2 * i, 3, "%02x", bits[i]);
+    return buf;
+}
+
 const char *proc_module_build_id(Dwfl_Module *mod, char *buf, size_t len)
 {
     const unsigned char *bits;
     GElf_Addr vaddr;
-    buf[0] = 0;
-    int n = dwfl_module_build_id(mod, &bits, &vaddr);
-    for (int i = 0; i < n && (size_t)(2 * i + 2) < len; i++)
-        snprintf(buf + 2 * i, 3, "%02x", bits[i]);
-    return buf;
+    return build_id_hex(bits, dwfl_module_build_id(mod, &bits, &vaddr), buf, len);
 }
 
 int proc_module_has_dwarf(Dwfl_Module *mod)

@@ -58,6 +58,8 @@ const char *proc_module_name(Dwfl_Module *mod);
 const char *proc_module_path(Dwfl_Module *mod);
 /* Hex build ID into buf (at least 41 bytes), "" when unknown. */
 const char *proc_module_build_id(Dwfl_Module *mod, char *buf, size_t len);
+/* n bytes of build ID as hex into buf ("" when n <= 0). */
+const char *build_id_hex(const unsigned char *bits, int n, char *buf, size_t len);
 /* Whether the module is a program (has PT_INTERP or is ET_EXEC) rather
  * than a shared library. */
 int proc_module_is_executable(Dwfl_Module *mod);

@@ -106,29 +106,6 @@ static void set_function(struct frame *f, const char *name)
     }
 }
 
-/* Do a DWARF function name and an ELF symbol name denote the same
- * function? The symbol may be a compiler clone of it (foo.constprop.0,
- * foo.part.1, foo.cold, foo.isra.0). */
-
-/* Does the function of DIE start at addr (an alias of the symbol there)? */
-static int starts_at(Dwarf_Die *die, Dwarf_Addr bias, Dwarf_Addr addr)
-{
-    Dwarf_Addr entry;
-    return dwarf_entrypc(die, &entry) == 0 && entry + bias == addr;
-}
-
-/* Drop the frames from index `from` on (they were added for one pc). */
-static void drop_frames(struct thread *t, size_t from)
-{
-    while (t->nframes > from) {
-        struct frame *f = &t->frames[--t->nframes];
-        free(f->function);
-        free(f->mangled);
-        free(f->module);
-        free(f->file);
-    }
-}
-
 /* Append the frames for one pc: inlined calls first, then the function. */
 static void symbolize(struct collect *c, struct thread *t, Dwfl *dwfl, Dwarf_Addr pc, int activation)
 {
@@ -174,7 +151,6 @@ static void symbolize(struct collect *c, struct thread *t, Dwfl *dwfl, Dwarf_Add
         }
         break;
     }
-    size_t first = t->nframes;
     int done = 0;
     for (int i = 0; i < nscopes && !done; i++) {
         int tag = dwarf_tag(&scopes[i]);
@@ -192,22 +168,10 @@ static void symbolize(struct collect *c, struct thread *t, Dwfl *dwfl, Dwarf_Add
         f->file = dup_or_null(file);
         f->line = line;
         f->in_libmap = is_libmap(c, mod, fn ? fn : symname, file);
-        if (f->inlined) {
+        if (f->inlined)
             call_site(cu, &scopes[i], &file, &line);
-        } else {
+        else
             done = 1;
-            /* The ELF symbol that covers the address is the truth about
-             * which function this is: in a static program with no debug
-             * info for libc, libdw can resolve a libc address into the
-             * last compile unit that has some (abort "at trace.h:117"). */
-            if (symname != NULL && fn == NULL && !starts_at(&scopes[i], bias, pc - symoff)) {
-                drop_frames(t, first);
-                done = 0;
-                file = NULL;
-                line = 0;
-                break;
-            }
-        }
     }
     free(scopes);
     if (done)

@@ -99,12 +99,45 @@ static void failure_site(const char *text, char *out, size_t len)
     snprintf(out, len, " at %.*s", (int)(e - b), b);
 }
 
+/* Read the child's stderr until it closes. Returns what was held back
+ * (malloc'd, NUL-terminated, *n bytes), or NULL once it grew past
+ * STDERR_HOLD and was passed on as it came. */
+static char *hold_stderr(int fd, size_t *n)
+{
+    char *held = malloc(STDERR_HOLD + 1), buf[4096];
+    *n = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (held != NULL && *n + (size_t)r <= STDERR_HOLD) {
+            memcpy(held + *n, buf, (size_t)r);
+            *n += (size_t)r;
+            continue;
+        }
+        if (held != NULL)
+            write_all(2, held, *n);
+        free(held);
+        held = NULL;
+        write_all(2, buf, (size_t)r);
+    }
+    if (held != NULL)
+        held[*n] = 0;
+    return held;
+}
+
+static int crash_signal(int sig)
+{
+    return sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL ||
+           sig == SIGTRAP || sig == SIGSYS;
+}
+
 static int view_in_child(const struct tl_options *o)
 {
-    int hold = !isatty(2);
     int fds[2] = {-1, -1};
-    if (hold && pipe(fds) != 0)
-        hold = 0;
+    int hold = !isatty(2) && pipe(fds) == 0;
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0) {
@@ -125,49 +158,22 @@ static int view_in_child(const struct tl_options *o)
     size_t nheld = 0;
     if (hold) {
         close(fds[1]);
-        held = malloc(STDERR_HOLD + 1);
-        char buf[4096];
-        for (;;) {
-            ssize_t r = read(fds[0], buf, sizeof buf);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r <= 0)
-                break;
-            if (held != NULL && nheld + (size_t)r <= STDERR_HOLD) {
-                memcpy(held + nheld, buf, (size_t)r);
-                nheld += (size_t)r;
-            } else {
-                if (held != NULL)
-                    write_all(2, held, nheld);
-                free(held);
-                held = NULL;
-                nheld = 0;
-                write_all(2, buf, (size_t)r);
-            }
-        }
+        held = hold_stderr(fds[0], &nheld);
         close(fds[0]);
-        if (held != NULL)
-            held[nheld] = 0;
     }
-    int st;
-    while (waitpid(pid, &st, 0) < 0) {
-        if (errno != EINTR) {
-            st = 0;
-            break;
-        }
-    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
     int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
-    int crashed = sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
-                  sig == SIGILL || sig == SIGTRAP || sig == SIGSYS;
     char site[160] = "";
-    if (crashed && held != NULL)
+    if (held != NULL && crash_signal(sig))
         failure_site(held, site, sizeof site);
     else if (held != NULL)
         write_all(2, held, nheld);
     free(held);
-    if (WIFEXITED(st))
-        return WEXITSTATUS(st);
-    if (crashed) {
+    if (!sig)
+        return WIFEXITED(st) ? WEXITSTATUS(st) : TL_EXIT_INPUT;
+    if (crash_signal(sig)) {
         fprintf(stderr,
                 TL_PROG ": %s: reading the trace crashed babeltrace2 (%s%s): the trace is "
                         "damaged; try the snapshot before it, or cut the damaged stream file\n",

@@ -42,15 +42,15 @@ def _ranges(idx):
     return ", ".join(parts)
 
 
-def show_chain(m, arr, i, names, out, old_state=None, is_old=True):
+def show_chain(m, arr, i, names, out, state=None):
     ch, problem = arr.chain(i)
     lay = m.lay
     head = "%s bucket %d @%#x" % (arr.label, i, arr.addr(i))
-    if old_state:
-        head += ": " + old_state
+    if state:
+        head += ": " + state
     th0 = m.tophash(*ch[0][1:])
     if len(ch) == 1 and not problem and all(t == lay.empty_rest for t in th0):
-        out.append(head + (", " if old_state else ": ") + "empty\n")
+        out.append(head + (", " if state else ": ") + "empty\n")
         return
     out.append(head + "\n")
     for pos, (addr, data, off) in enumerate(ch):
@@ -61,7 +61,7 @@ def show_chain(m, arr, i, names, out, old_state=None, is_old=True):
         for s, top in enumerate(th):
             if top >= lay.min_tophash:
                 out.append(_slot_line(m, data, off, s, top, None))
-            elif is_old and old_state and top in (lay.evac_x, lay.evac_y):
+            elif arr.label == "old" and top in (lay.evac_x, lay.evac_y):
                 out.append(_slot_line(m, data, off, s, top, names[top]))
     if problem:
         out.append("  chain stops at overflow %d (%#x): %s\n" % problem)
@@ -106,7 +106,7 @@ the old buckets in the same index range with their evacuation state."""
                 if not old.evacuated(j):
                     # its entries are still in the old bucket, shown below
                     state = "its entries are still in old bucket %d (not evacuated)" % j
-            show_chain(m, new, i, names, out, state, is_old=False)
+            show_chain(m, new, i, names, out, state)
             if len(out) > 4096:
                 gdb.write("".join(out))
                 out = []

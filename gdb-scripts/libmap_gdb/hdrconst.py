@@ -19,8 +19,8 @@ CANDIDATES = (
 _DEFINE = re.compile(r"^\s*#\s*define\s+(LIBMAP_[A-Z0-9_]+)\s+(?:UINT64_C\()?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\)?")
 
 WANTED = ("LIBMAP_PANIC_MAGIC", "LIBMAP_PANIC_RECORD_VERSION", "LIBMAP_REGISTRY_MAGIC",
-          "LIBMAP_LAYOUT_MAGIC", "LIBMAP_LAYOUT_VERSION", "LIBMAP_NOTE_TYPE",
-          "LIBMAP_NOTE_VERSION")
+          "LIBMAP_LAYOUT_MAGIC", "LIBMAP_LAYOUT_VERSION", "LIBMAP_NOTE_NAME",
+          "LIBMAP_NOTE_TYPE", "LIBMAP_NOTE_VERSION")
 _NOTE_NAME = re.compile(r'^\s*#\s*define\s+LIBMAP_NOTE_NAME\s+"([^"]*)"')
 
 _cache = None

@@ -40,7 +40,7 @@ def note_addresses():
     except gdb.error:
         return {}
     c = hdrconst.constants()
-    want_name = c.get("LIBMAP_NOTE_NAME", "libmap").encode() + b"\0"
+    want_name = c["LIBMAP_NOTE_NAME"].encode() + b"\0"
     endian = "big" if "big endian" in gdb.execute("show endian", to_string=True) else "little"
     u = lambda b: int.from_bytes(b, endian)
     for m in re.finditer(r"(0x[0-9a-f]+) - (0x[0-9a-f]+) is \.note\.libmap\b", text):

@@ -117,8 +117,9 @@ extern const struct libmap_layout libmap_layout_local
 
 #define NOTE_STR_(x) #x
 #define NOTE_STR(x) NOTE_STR_(x)
-/* namesz 7 ("libmap" and its NUL), descsz 32; each offset is taken from
- * its own address (`sym - .`), a link-time constant. */
+/* namesz 7 ("libmap" and its NUL), descsz 32 (debug.h); each offset is
+ * taken from its own address (`sym - .`), a link-time constant. */
+_Static_assert(sizeof LIBMAP_NOTE_NAME == 7, "the note's namesz below is 7");
 __asm__(".pushsection .note.libmap, \"a\", %note\n"
         ".balign 4\n"
         ".long 7\n"

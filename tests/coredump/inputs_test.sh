@@ -12,18 +12,12 @@
 # Usage: inputs_test.sh ANALYZER FIXTURE
 set -u
 ANALYZER=$(realpath "$1") FIXTURE=$(realpath "$2")
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/libmap-cd-inputs.XXXXXX")
-[[ "${LIBMAP_KEEP_TMP:-0}" == 1 ]] && echo "keeping $TMP" || trap 'rm -rf "$TMP"' EXIT
-cd "$TMP" || exit 1
+. "$(dirname "${BASH_SOURCE[0]}")/../common/crash-fixture.sh"
+crash_fixture_core cd-inputs "$FIXTURE" doubling
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 ok() { echo "ok: $*"; }
 
-ulimit -c unlimited
-{ LTTNG_UST_REGISTER_TIMEOUT=0 "$FIXTURE" doubling >oracle.json 2>fixture.err; } 2>/dev/null
-rc=$?
-[[ $rc == 134 ]] || { echo "FAIL: the fixture exited $rc, expected 134"; cat fixture.err; exit 1; }
-[[ -f core ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
 build_id() { readelf -n "$1" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p' | head -1; }
 fixture_id=$(build_id "$FIXTURE")
 [[ -n "$fixture_id" ]] || { echo "FAIL: the fixture has no build ID"; exit 1; }

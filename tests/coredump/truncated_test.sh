@@ -8,14 +8,8 @@
 # Usage: truncated_test.sh ANALYZER FIXTURE
 set -u
 ANALYZER=$(realpath "$1") FIXTURE=$(realpath "$2")
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/libmap-cd-trunc.XXXXXX")
-[[ "${LIBMAP_KEEP_TMP:-0}" == 1 ]] && echo "keeping $TMP" || trap 'rm -rf "$TMP"' EXIT
-cd "$TMP" || exit 1
-ulimit -c unlimited
-{ LTTNG_UST_REGISTER_TIMEOUT=0 "$FIXTURE" small >oracle.json 2>fixture.err; } 2>/dev/null
-rc=$?
-[[ $rc == 134 ]] || { echo "FAIL: the fixture exited $rc, expected 134"; cat fixture.err; exit 1; }
-[[ -f core ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/../common/crash-fixture.sh"
+crash_fixture_core cd-trunc "$FIXTURE" small
 "$ANALYZER" --json "$FIXTURE" core >full.json 2>/dev/null
 readelf -lW core | awk '$1 == "LOAD" { print $2, $3, $5 }' >loads.txt
 python3 - "$ANALYZER" "$FIXTURE" <<'PY'

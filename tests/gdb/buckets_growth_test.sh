@@ -12,14 +12,8 @@
 set -u
 FIXTURE=$(realpath "$1") SCRIPT=$(realpath "$2") MODE=${3:-doubling}
 GDB=${GDB:-gdb}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/libmap-gdb-buckets.XXXXXX")
-[[ "${LIBMAP_KEEP_TMP:-0}" == 1 ]] && echo "keeping $TMP" || trap 'rm -rf "$TMP"' EXIT
-cd "$TMP" || exit 1
-ulimit -c unlimited
-{ "$FIXTURE" "$MODE" >oracle.json 2>stderr.txt; } 2>/dev/null
-rc=$?
-[[ $rc == 134 ]] || { cat stderr.txt; echo "FAIL: fixture exited $rc, expected 134"; exit 1; }
-[[ -f core ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/../common/crash-fixture.sh"
+crash_fixture_core gdb-buckets "$FIXTURE" "$MODE"
 read -r map nold nev < <(python3 -c '
 import json
 o = json.load(open("oracle.json"))

@@ -10,14 +10,8 @@
 set -u
 FIXTURE=$(realpath "$1") MODE=$2 TEST=$(realpath "$3") ANALYZER=${4:+$(realpath "$4")}
 GDB=${GDB:-gdb}
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/libmap-gdb-fixture.XXXXXX")
-[[ "${LIBMAP_KEEP_TMP:-0}" == 1 ]] && echo "keeping $TMP" || trap 'rm -rf "$TMP"' EXIT
-cd "$TMP" || exit 1
-ulimit -c unlimited
-{ "$FIXTURE" "$MODE" >oracle.json 2>stderr.txt; } 2>/dev/null
-rc=$?
-[[ $rc == 134 ]] || { cat stderr.txt; echo "FAIL: fixture exited $rc, expected 134"; exit 1; }
-[[ -f core ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/../common/crash-fixture.sh"
+crash_fixture_core gdb-fixture "$FIXTURE" "$MODE"
 if [[ -n "$ANALYZER" && -x "$ANALYZER" ]]; then
     "$ANALYZER" --json "$FIXTURE" core >coredump.json 2>coredump.err
     acode=$?

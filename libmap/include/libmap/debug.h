@@ -190,7 +190,7 @@ extern LIBMAP_API const struct libmap_layout libmap_layout;
  * Offsets, not addresses: they need no relocation, and add to the note's
  * address wherever the module is loaded. */
 #define LIBMAP_NOTE_NAME "libmap"
-#define LIBMAP_NOTE_TYPE 0x6c6d0001u
+#define LIBMAP_NOTE_TYPE 0x6c6d0001
 #define LIBMAP_NOTE_VERSION 1
 
 #ifdef __cplusplus
