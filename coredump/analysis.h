@@ -2,7 +2,8 @@
  * analysis.h — everything the analyzer learns from one core, gathered in
  * one place for the reports: options, the core and its notes, the libdwfl
  * session, the layout, the panic record, the registry, the threads, the
- * selected map with its verification, and warnings for the user.
+ * diagnosis of a crash the run-time check missed, the selected map with
+ * its verification, and warnings for the user.
  */
 #ifndef LIBMAP_COREDUMP_ANALYSIS_H
 #define LIBMAP_COREDUMP_ANALYSIS_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "coremem.h"
+#include "diagnose.h"
 #include "layout.h"
 #include "mapread.h"
 #include "notes.h"
@@ -24,6 +26,8 @@
 #define EXIT_INPUT 2       /* usage error, or the core cannot be analyzed */
 #define EXIT_INCOMPLETE 3  /* some data missing from the core (truncated, not saved) */
 #define EXIT_INTERNAL 4    /* the analyzer itself crashed or timed out */
+#define EXIT_PROBABLE_RACE 5 /* no panic, but a crash inside libmap during another thread's
+                                write: a probable race not detected at run time */
 
 struct options {
     const char *exe, *core;
@@ -53,8 +57,9 @@ struct analysis {
     struct panic_info panic;
     struct registry_info reg;
     struct threads threads;
+    struct diagnosis diag;  /* a race the run-time check missed (diagnose.h) */
     int have_map;
-    const char *map_source; /* "option", "panic", "registry" */
+    const char *map_source; /* "option", "panic", "held", "registry" */
     struct lm_map map;
     char map_error[256];
     struct vresult ver;

@@ -1,7 +1,8 @@
 /*
  * analyze.c — the analysis in order: open the core, read its notes, report
  * its modules to libdwfl, load libmap's layout, read the panic record and
- * the registry, unwind the threads, pick the map and verify it (see
+ * the registry, scan the registry's writer words, unwind the threads, pick
+ * the map and verify it, diagnose a crash the run-time check missed (see
  * analysis.h). Problems that stop the analysis set a->fatal; everything
  * else becomes a warning and the analysis goes on with what is readable.
  */
@@ -131,30 +132,10 @@ static void *collect_stacks(void *arg)
     return NULL;
 }
 
-static void select_map(struct analysis *a)
+/* Read the map at addr as the one to analyze (not yet verified). */
+static void load_map(struct analysis *a, uint64_t addr)
 {
     const struct options *o = a->opt;
-    uint64_t addr = 0;
-    if (o->have_map_addr) {
-        addr = o->map_addr;
-        a->map_source = "option";
-    } else if (a->panic.present && a->panic.map != 0) {
-        addr = a->panic.map;
-        a->map_source = "panic";
-    } else if (a->reg.n >= 1) {
-        addr = a->reg.maps[0];
-        a->map_source = "registry";
-        if (a->reg.n > 1)
-            warn(a, "no panic record names a map; showing the most recently created of %zu "
-                    "maps (choose one with --map ADDR, list them with --all-maps)",
-                 a->reg.n);
-    } else {
-        snprintf(a->map_error, sizeof a->map_error, "no map to analyze: %s",
-                 a->panic.unreadable || a->reg.unreadable
-                     ? "the panic record and the registry are not readable in the core"
-                     : "no panic record and no map in the registry");
-        return;
-    }
     char err[256];
     if (map_read(&a->map, &a->lay, &a->cm, addr, err, sizeof err) != 0) {
         if (o->have_map_addr && !cm_truncated(&a->cm)) {
@@ -177,6 +158,41 @@ static void select_map(struct analysis *a)
         return;
     }
     a->have_map = 1;
+}
+
+static void select_map(struct analysis *a)
+{
+    const struct options *o = a->opt;
+    uint64_t addr = 0;
+    if (o->have_map_addr) {
+        addr = o->map_addr;
+        a->map_source = "option";
+    } else if (a->panic.present && a->panic.map != 0) {
+        addr = a->panic.map;
+        a->map_source = "panic";
+    } else if (a->diag.nheld > 0) {
+        /* no panic, a SIGSEGV/SIGBUS core: the map another thread held */
+        addr = a->diag.held[0].map;
+        a->map_source = "held";
+        if (a->diag.nheld > 1)
+            warn(a, "%zu maps were held for writing by other threads when the process died; "
+                    "showing one (choose with --map ADDR, list them with --all-maps)",
+                 a->diag.nheld);
+    } else if (a->reg.n >= 1) {
+        addr = a->reg.maps[0];
+        a->map_source = "registry";
+        if (a->reg.n > 1)
+            warn(a, "no panic record names a map; showing the most recently created of %zu "
+                    "maps (choose one with --map ADDR, list them with --all-maps)",
+                 a->reg.n);
+    } else {
+        snprintf(a->map_error, sizeof a->map_error, "no map to analyze: %s",
+                 a->panic.unreadable || a->reg.unreadable
+                     ? "the panic record and the registry are not readable in the core"
+                     : "no panic record and no map in the registry");
+        return;
+    }
+    load_map(a, addr);
 }
 
 int analyze(struct analysis *a, const struct options *opt)
@@ -242,6 +258,7 @@ int analyze(struct analysis *a, const struct options *opt)
         warn(a, "registry: %s", a->reg.error);
     if (a->reg.unreadable)
         a->incomplete = 1;
+    diagnose_scan(&a->diag, &a->notes, &a->panic, &a->reg, &a->lay, &a->cm);
     /* Unwinding (libdwfl) and verification (the core's memory) share
      * nothing: on a large map they run side by side. */
     pthread_t unwinder;
@@ -264,6 +281,22 @@ int analyze(struct analysis *a, const struct options *opt)
     phase_done("threads: unwind, symbolize");
     if (a->threads.error[0])
         warn(a, "%s", a->threads.error);
+    diagnose_decide(&a->diag, &a->threads, &a->reg, &a->lay, &a->cm);
+    /* the diagnosis may name another of the held maps than the one shown */
+    if (a->diag.present && a->have_map && strcmp(a->map_source, "held") == 0 &&
+        a->diag.map != 0 && a->diag.map != a->map.addr) {
+        verify_free(&a->ver);
+        memset(&a->ver, 0, sizeof a->ver);
+        a->have_map = 0;
+        load_map(a, a->diag.map);
+        if (a->have_map) {
+            verify_map(&a->ver, &a->map, &a->lay, &a->cm, progress);
+            if (a->ver.total_unreadable)
+                a->incomplete = 1;
+        }
+        if (a->fatal[0])
+            return -1;
+    }
     check_debuginfo(a);
     if ((opt->all_maps || opt->json) && a->reg.n > 0) {
         a->all = calloc(a->reg.n, sizeof *a->all);
@@ -283,6 +316,7 @@ void analysis_free(struct analysis *a)
     verify_free(&a->ver);
     stacks_free(&a->threads);
     registry_free(&a->reg);
+    diagnose_free(&a->diag);
     free(a->all);
     for (size_t i = 0; i < a->nwarnings; i++)
         free(a->warnings[i]);
@@ -296,6 +330,8 @@ int analysis_exit_code(const struct analysis *a)
 {
     if (a->fatal[0])
         return EXIT_INPUT;
+    if (a->diag.present)
+        return EXIT_PROBABLE_RACE;
     if (a->ver.total_failures)
         return EXIT_VERIFY;
     if (a->incomplete)

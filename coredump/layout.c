@@ -14,6 +14,10 @@
 /* The descriptor as first defined, before the appended width fields. */
 #define LAYOUT_BASE_SIZE (offsetof(struct libmap_layout, registry_count) + sizeof(uint32_t))
 #define LAYOUT_EXT_SIZE (offsetof(struct libmap_layout, type_hash) + sizeof(uint32_t))
+/* Appended fields are present when the descriptor's size covers them; a
+ * shorter descriptor leaves them zero (decode): the writer word's PANIC bit
+ * and write sequence are then unknown. */
+#define LAYOUT_SEQ_SIZE (offsetof(struct libmap_layout, writer_seq_mask) + sizeof(uint32_t))
 
 /* Convert the raw target bytes to host order: every field is a uint32_t
  * except magic and map_magic (uint64_t). */
@@ -112,7 +116,9 @@ static int check(const struct lm_layout *l, char *err, size_t errlen)
         d->empty_rest >= d->min_tophash || d->empty_one >= d->min_tophash ||
         d->evacuated_x >= d->min_tophash || d->evacuated_y >= d->min_tophash ||
         d->evacuated_empty >= d->min_tophash || d->load_factor_den == 0 ||
-        d->writer_tid_shift >= 64) {
+        d->writer_tid_shift >= 64 ||
+        (l->has_writer_seq && (d->writer_seq_shift >= 32 ||
+                               (d->writer_seq_mask >> d->writer_seq_shift) == 0))) {
         snprintf(err, errlen, "layout descriptor: implausible constants");
         return -1;
     }
@@ -164,6 +170,7 @@ static int read_at(struct lm_layout *l, struct coremem *cm, int file_only, uint6
     }
     decode(&l->d, raw, n, cm);
     l->extended = n >= LAYOUT_EXT_SIZE;
+    l->has_writer_seq = n >= LAYOUT_SEQ_SIZE && l->d.writer_seq_mask != 0;
     if (!l->extended) {
         /* A descriptor without the appended widths: the fields are those
          * of the first libmap release. */

@@ -27,6 +27,8 @@ struct lm_layout {
     uint64_t panic_addr;    /* libmap_panic_record, 0 if not found */
     uint64_t registry_addr; /* libmap_registry, 0 if not found */
     int extended;           /* the descriptor has the appended width fields */
+    int has_writer_seq;     /* it has writer_seq_shift and writer_seq_mask (appended
+                               later; older libmaps have no write sequence) */
     int from_note;          /* found through the debug note, not a symbol */
     char note[384];         /* a remark for the user, or "" */
 };

@@ -32,8 +32,9 @@ static void usage(FILE *o)
         "       libmap-coredump [options] EXE -c CORE\n"
         "\n"
         "Postmortem analysis of a process that used libmap: the panic record (which\n"
-        "threads raced), their symbolized stacks, the map's state bucket by bucket\n"
-        "(also while growing), and a verification of the map's invariants.\n"
+        "threads raced) or a race the run-time check missed, their symbolized stacks,\n"
+        "the map's state bucket by bucket (also while growing), and a verification of\n"
+        "the map's invariants.\n"
         "\n"
         "options:\n"
         "  -e, --executable EXE  the program that dumped the core\n"
@@ -61,7 +62,10 @@ static void usage(FILE *o)
         "  2  usage error, or the core cannot be analyzed (not a core, libmap not found,\n"
         "     the executable's build ID is not the core's), or the report cannot be written\n"
         "  3  incomplete: some memory is missing from the core (truncated or not saved)\n"
-        "  4  internal error: the analysis crashed or timed out\n",
+        "  4  internal error: the analysis crashed or timed out\n"
+        "  5  no panic record, but the process died of SIGSEGV or SIGBUS inside libmap\n"
+        "     while another thread held a map for writing or was inside a write: a\n"
+        "     probable race not detected at run time (the report's first line)\n",
         o);
 }
 

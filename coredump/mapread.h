@@ -54,6 +54,14 @@ static inline int32_t writer_tid(const struct lm_layout *l, uint64_t w)
 {
     return (int32_t)(uint32_t)(w >> l->d.writer_tid_shift);
 }
+/* The write sequence (advanced by every write's start), or -1 when the
+ * descriptor predates it. */
+static inline int64_t writer_seq(const struct lm_layout *l, uint64_t w)
+{
+    if (!l->has_writer_seq)
+        return -1;
+    return (int64_t)((w & l->d.writer_seq_mask) >> l->d.writer_seq_shift);
+}
 /* The PANIC marker: the thread that detected a race stored its own TID and
  * operation with PANIC, to stop every other thread on this map. The TID is
  * then the detecting thread, not a writer. (0 in a layout without the bit.) */

@@ -85,6 +85,36 @@ static void panic_obj(struct analysis *a, struct json *j)
     json_obj_end(j);
 }
 
+/* A crash the run-time check missed (diagnose.h), or null. */
+static void diagnosis_obj(struct analysis *a, struct json *j)
+{
+    const struct diagnosis *d = &a->diag;
+    if (!d->present) {
+        json_null(j, "diagnosis");
+        return;
+    }
+    json_obj_begin(j, "diagnosis");
+    json_str(j, "kind", d->kind);
+    json_str(j, "message", d->message);
+    json_bool(j, "detected_at_run_time", 0);
+    json_str(j, "signal", signal_name(d->signo));
+    json_i64(j, "signal_number", d->signo);
+    if (d->map)
+        json_addr(j, "map", d->map);
+    else
+        json_null(j, "map");
+    json_str(j, "map_found_by", d->map ? d->map_found_by : NULL);
+    json_i64(j, "crashed_tid", d->crashed_tid);
+    json_str(j, "crashed_op", d->crashed_op);
+    json_str(j, "crashed_function", d->crashed_function);
+    json_i64(j, "writer_tid", d->writer_tid);
+    json_str(j, "writer_op", d->writer_op);
+    json_str(j, "writer_function", d->writer_function);
+    json_bool(j, "writer_held", d->writer_held);
+    json_str(j, "evidence", d->evidence);
+    json_obj_end(j);
+}
+
 static void thread_obj(struct json *j, const struct thread *t, const char *role)
 {
     json_obj_begin(j, NULL);
@@ -120,9 +150,13 @@ static void threads_arr(struct analysis *a, struct json *j)
     const struct panic_info *p = &a->panic;
     struct thread *det = p->present ? stacks_find(ts, p->tid) : NULL;
     struct thread *wr = p->present && p->writer_tid ? stacks_find(ts, p->writer_tid) : NULL;
+    if (a->diag.present) {
+        det = stacks_find(ts, a->diag.crashed_tid);
+        wr = stacks_find(ts, a->diag.writer_tid);
+    }
     json_arr_begin(j, "threads");
     if (det != NULL)
-        thread_obj(j, det, "detecting");
+        thread_obj(j, det, a->diag.present ? "crashed" : "detecting");
     if (wr != NULL && wr != det)
         thread_obj(j, wr, "writer");
     for (size_t i = 0; i < ts->n; i++)
@@ -196,6 +230,11 @@ static void map_header(struct analysis *a, struct json *j, const struct lm_map *
         json_i64(j, "tid", writer_tid(&a->lay, m->writer));
         json_str(j, "op", op_name(writer_op(&a->lay, m->writer)));
     }
+    /* the write sequence, through the descriptor; null when it predates it */
+    if (writer_seq(&a->lay, m->writer) >= 0)
+        json_i64(j, "seq", writer_seq(&a->lay, m->writer));
+    else
+        json_null(j, "seq");
     json_obj_end(j);
     json_bool(j, "panicked", p->present && p->map == m->addr);
     json_u64(j, "clearseq", m->clearseq);
@@ -443,6 +482,7 @@ void report_json(struct analysis *a, FILE *out)
     layout_obj(a, &j);
     if (a->have_layout) {
         panic_obj(a, &j);
+        diagnosis_obj(a, &j);
         threads_arr(a, &j);
         registry_obj(a, &j);
         map_obj(a, &j);

@@ -1,7 +1,8 @@
 /*
- * report_text.c — the default report, readable on one screen: the process
- * and the panic, the detecting and the writer thread with symbolized
- * stacks, other threads inside libmap, the map's summary and the
+ * report_text.c — the default report, readable on one screen: a probable
+ * race the run-time check missed (first line, when diagnosed), the process
+ * and the panic, the detecting (or crashed) and the writer thread with
+ * symbolized stacks, other threads inside libmap, the map's summary and the
  * verification; --threads, --buckets and --all-maps add their sections.
  */
 #include <inttypes.h>
@@ -86,11 +87,38 @@ static void section_process(struct analysis *a, FILE *o)
             a->lay.from_note ? "; found through libmap's ELF note: no symbol table" : "");
 }
 
+/* A crash the run-time check missed (diagnose.h): the report's first line,
+ * then one naming the map and both threads. */
+static void section_diagnosis(struct analysis *a, FILE *o)
+{
+    const struct diagnosis *d = &a->diag;
+    if (!d->present)
+        return;
+    fprintf(o, "%s\n", d->message);
+    if (d->map)
+        fprintf(o, "  map 0x%" PRIx64 ": ", d->map);
+    else
+        fputs("  map unknown: ", o);
+    fprintf(o, "%s by thread %d died of %s while thread %d ",
+            d->crashed_op ? d->crashed_op
+                          : d->crashed_function ? d->crashed_function : "a libmap call",
+            (int)d->crashed_tid, signal_name(d->signo), (int)d->writer_tid);
+    if (d->writer_held)
+        fprintf(o, "held it for writing (%s; its writer word)\n",
+                d->writer_op ? d->writer_op : "?");
+    else
+        fprintf(o, "was inside %s (%s)\n", d->writer_op ? d->writer_op : "a write",
+                d->writer_function ? d->writer_function : "?");
+    fputc('\n', o);
+}
+
 static void section_panic(struct analysis *a, FILE *o)
 {
     const struct panic_info *p = &a->panic;
     if (!p->present) {
         fprintf(o, "\n%s\n", p->error);
+        if (a->diag.why_not[0])
+            fprintf(o, "  %s\n", a->diag.why_not);
         return;
     }
     fprintf(o, "\nfatal error: %s\n", p->message);
@@ -122,20 +150,34 @@ static void section_threads(struct analysis *a, FILE *o)
         return;
     }
     const struct panic_info *p = &a->panic;
+    const struct diagnosis *d = &a->diag;
     struct thread *det = p->present ? stacks_find(ts, p->tid) : NULL;
     struct thread *wr = p->present && p->writer_tid ? stacks_find(ts, p->writer_tid) : NULL;
-    if (det != NULL) {
-        char role[96];
+    if (d->present) {
+        det = stacks_find(ts, d->crashed_tid);
+        wr = stacks_find(ts, d->writer_tid);
+    }
+    char role[128];
+    if (det != NULL && d->present) {
+        snprintf(role, sizeof role, "crashed thread (%s in %s)", signal_name(d->signo),
+                 d->crashed_op ? d->crashed_op : "libmap");
+        print_thread(o, det, role);
+    } else if (det != NULL) {
         snprintf(role, sizeof role, "detecting thread (%s)", op_name(p->op));
         print_thread(o, det, role);
     } else if (p->present) {
         fprintf(o, "\ndetecting thread %d is not in the core\n", (int)p->tid);
     }
-    if (wr != NULL && wr != det) {
-        char role[96];
+    if (wr != NULL && wr != det && d->present) {
+        snprintf(role, sizeof role, "writer thread (%s, %s)", d->writer_op ? d->writer_op : "?",
+                 d->writer_held ? "holding the map" : "inside the write");
+        print_thread(o, wr, role);
+    } else if (wr != NULL && wr != det) {
         snprintf(role, sizeof role, "writer thread (%s, %s)", op_name(p->writer_op),
                  p->writer_held ? "holding the map" : "had just written");
         print_thread(o, wr, role);
+    } else if (d->present && wr == NULL) {
+        fprintf(o, "\nwriter thread %d is not in the core\n", (int)d->writer_tid);
     } else if (p->present && p->writer_tid && wr == NULL) {
         fprintf(o, "\nwriter thread %d is not in the core (it may have exited)\n",
                 (int)p->writer_tid);
@@ -193,6 +235,8 @@ static void map_one_line(struct analysis *a, FILE *o, const struct lm_map *m)
         fputs(", BAD MAGIC", o);
     if (a->panic.present && a->panic.map == m->addr)
         fputs(" <- panicked", o);
+    if (a->diag.present && a->diag.map == m->addr)
+        fputs(" <- probable race", o);
     fputc('\n', o);
 }
 
@@ -236,9 +280,14 @@ static void section_map(struct analysis *a, FILE *o)
                     op_name(p->writer_op), p->writer_held ? "held" : "just released");
         fputc(')', o);
     } else if (writer_tid(&a->lay, m->writer)) {
-        fprintf(o, " (%s by thread %d, %s)", op_name(writer_op(&a->lay, m->writer)),
+        fprintf(o, " (%s by thread %d, %s", op_name(writer_op(&a->lay, m->writer)),
                 (int)writer_tid(&a->lay, m->writer),
                 writer_held(&a->lay, m->writer) ? "held" : "released");
+        if (writer_seq(&a->lay, m->writer) >= 0)
+            fprintf(o, ", write seq %" PRId64, writer_seq(&a->lay, m->writer));
+        fputc(')', o);
+    } else if (writer_seq(&a->lay, m->writer) >= 0) {
+        fprintf(o, " (write seq %" PRId64 ")", writer_seq(&a->lay, m->writer));
     }
     fputc('\n', o);
     if (!m->walkable) {
@@ -427,6 +476,7 @@ static void section_all_maps(struct analysis *a, FILE *o)
 
 void report_text(struct analysis *a, FILE *o)
 {
+    section_diagnosis(a, o);
     section_process(a, o);
     section_panic(a, o);
     section_threads(a, o);

@@ -116,11 +116,13 @@ LTTNG_UST_TRACEPOINT_EVENT(libmap, grow_done,
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, grow_done, LTTNG_UST_TRACEPOINT_LOGLEVEL_INFO)
 
 /* libmap:panic — concurrent access detected; emitted from the panic path
- * after the panic record is filled, before the panic hooks and abort(). */
+ * after the panic record is filled, before the panic hooks and abort().
+ * `ends` carries two fields (a tracepoint takes at most 10 arguments):
+ * bit 0 at_end, bit 1 writer_done. */
 LTTNG_UST_TRACEPOINT_EVENT(libmap, panic,
     LTTNG_UST_TP_ARGS(const void *, map, uint32_t, kind, const char *, message, uint32_t, op,
                       int32_t, tid, uint32_t, writer_op, int32_t, writer_tid,
-                      uint8_t, writer_held, uint64_t, detect_ns, uint8_t, at_end),
+                      uint8_t, writer_held, uint64_t, detect_ns, uint8_t, ends),
     LTTNG_UST_TP_FIELDS(
         lttng_ust_field_integer_hex(uint64_t, map, (uintptr_t)map)
         lttng_ust_field_integer(uint32_t, kind, kind)
@@ -131,7 +133,8 @@ LTTNG_UST_TRACEPOINT_EVENT(libmap, panic,
         lttng_ust_field_integer(int32_t, writer_tid, writer_tid)
         lttng_ust_field_integer(uint8_t, writer_held, writer_held)
         lttng_ust_field_integer(uint64_t, detect_ns, detect_ns)
-        lttng_ust_field_integer(uint8_t, at_end, at_end)))
+        lttng_ust_field_integer(uint8_t, at_end, ends & 1)
+        lttng_ust_field_integer(uint8_t, writer_done, (ends >> 1) & 1)))
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, panic, LTTNG_UST_TRACEPOINT_LOGLEVEL_CRIT)
 
 /* libmap:lookup (debug) — a lookup finished. */

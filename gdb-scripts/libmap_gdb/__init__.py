@@ -4,6 +4,8 @@
 #   xxh3, hdrconst, layout, memory   hashing, contract constants, layout, reads
 #   mapread, registry, render        reading maps and rendering keys/values
 #   verify                           invariant checks
+#   frames, diagnose                 libmap calls on the stacks; races the
+#                                    run-time check missed (no panic record)
 #   printer, cmd_*, fn_lookup        what the user calls
 
 from . import printer, cmd_prefix, cmd_panic, cmd_maps, cmd_buckets, cmd_verify  # noqa: F401

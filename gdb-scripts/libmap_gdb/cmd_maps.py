@@ -1,5 +1,6 @@
 # cmd_maps.py — `libmap maps`: every map in libmap's registry with its
-# summary, key kind, value size and writer state.
+# summary, key kind, value size and writer state (with the write sequence
+# when this libmap's descriptor defines it).
 
 import gdb
 
@@ -20,6 +21,9 @@ def describe(m):
             s += "; the writer was thread %d (%s)" % writer
     elif held:
         s += ", being written: %s by thread %d" % (op, tid)
+    seq = m.writer_seq()
+    if seq is not None and marker is None:
+        s += ", write seq %d" % seq
     return s
 
 

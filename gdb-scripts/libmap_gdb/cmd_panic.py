@@ -1,13 +1,17 @@
 # cmd_panic.py — `libmap panic`: the panic record libmap filled before
 # abort() (message, map, both thread ids and operations), the gdb threads
 # of the two TIDs, and then it selects the writer thread so that `bt` shows
-# where the other writer was.
+# where the other writer was. With no panic record, a process that died of
+# SIGSEGV or SIGBUS inside libmap while another thread was writing is
+# reported the same way as a probable race "(not detected at run time)"
+# (diagnose.py), the crashed thread in place of the detecting one.
 
 import datetime
 
 import gdb
 
-from . import layout, mapread
+from . import diagnose, layout, mapread
+from .frames import thread_of
 from .memory import LibmapError, read
 
 
@@ -31,17 +35,6 @@ def read_record():
     return rec
 
 
-def thread_of(tid):
-    """The gdb thread whose LWP is tid, or None."""
-    if tid <= 0:
-        return None
-    for th in gdb.selected_inferior().threads():
-        pid, lwp, ttid = th.ptid
-        if lwp == tid or (lwp == 0 and ttid == tid):
-            return th
-    return None
-
-
 def _time(ns):
     try:
         t = datetime.datetime.fromtimestamp(ns / 1e9, datetime.timezone.utc)
@@ -59,7 +52,10 @@ class LibmapPanic(gdb.Command):
 
 Prints the fatal message, the map, the detecting thread and the thread that
 was writing (TIDs, operations, gdb thread numbers), then switches to the
-writer thread: `bt` then shows where the other writer was."""
+writer thread: `bt` then shows where the other writer was. Without a panic
+record, a SIGSEGV or SIGBUS inside libmap while another thread held a map
+for writing (or was inside a write) is shown as a probable race "(not
+detected at run time)", naming the crashed thread and the writer."""
 
     def __init__(self):
         super().__init__("libmap panic", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
@@ -68,7 +64,12 @@ writer thread: `bt` then shows where the other writer was."""
         lay = layout.get()
         rec = read_record()
         if rec is None:
-            raise LibmapError("libmap: no panic recorded (libmap_panic_record is empty)")
+            d = diagnose.diagnose(False)
+            if not d.present:
+                raise LibmapError("libmap: no panic recorded (libmap_panic_record is empty)%s"
+                                  % ("; " + d.why_not if d.why_not else ""))
+            self._probable(d)
+            return
         kind = lay.panic_kinds.get(rec["kind"], "kind %d" % rec["kind"])
         out = ["fatal error: %s\n" % rec["message"]]
         try:
@@ -93,6 +94,35 @@ writer thread: `bt` then shows where the other writer was."""
         if wr is not None:
             wr.switch()
             gdb.write("[Switching to writer thread %d (LWP %d)]\n" % (wr.num, rec["writer_tid"]))
+            gdb.execute("frame")
+
+    @staticmethod
+    def _probable(d):
+        """A probable race the run-time check missed (a diagnose.Diagnosis)."""
+        out = ["%s\n" % d.message]
+        out.append("  no panic record: thread %d died of %s inside libmap\n"
+                   % (d.crashed_tid, d.signal))
+        if d.map is not None:
+            try:
+                summary = mapread.Map(d.map).summary()
+            except LibmapError as e:
+                summary = "<%s>" % str(e).replace("libmap: ", "")
+            out.append("  map: (libmap *) %#x  %s\n" % (d.map, summary))
+        else:
+            out.append("  map: unknown (no map held; the writer's last map is not known)\n")
+        out.append("  crashed thread:   TID %d, %s (%s) (%s)\n"
+                   % (d.crashed_tid, d.crashed_op or "libmap call", d.crashed_function,
+                      _thread_text(d.crashed)))
+        if d.writer_held:
+            state = "holding the map (its writer word)"
+        else:
+            state = "inside %s" % (d.writer_function or "a write")
+        out.append("  writer thread:    TID %d, %s, %s (%s)\n"
+                   % (d.writer_tid, d.writer_op or "?", state, _thread_text(d.writer)))
+        gdb.write("".join(out))
+        if d.writer is not None:
+            d.writer.switch()
+            gdb.write("[Switching to writer thread %d (LWP %d)]\n" % (d.writer.num, d.writer_tid))
             gdb.execute("frame")
 
 

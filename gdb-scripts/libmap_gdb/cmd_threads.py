@@ -1,32 +1,15 @@
 # cmd_threads.py — `libmap threads`: the threads inside a libmap operation,
 # i.e. whose stack has a frame (inlined frames included) in one of libmap's
 # public functions (libmap_*), with that function and the innermost frame.
-# The panic record's detecting and writer threads are marked.
+# The panic record's detecting and writer threads are marked; with no panic
+# record, the crashed thread and the writer of a probable race the run-time
+# check missed (diagnose.py).
 
 import gdb
 
-from . import cmd_panic
+from . import cmd_panic, diagnose
+from .frames import KeepSelection, libmap_frame
 from .memory import LibmapError
-
-MAX_FRAMES = 256
-
-
-def libmap_frame(thread):
-    """(public frame name, level, innermost name) for thread, or None."""
-    thread.switch()
-    f = gdb.newest_frame()
-    inner = f.name() or "??"
-    level = 0
-    while f is not None and level < MAX_FRAMES:
-        name = f.name()
-        if name and name.startswith("libmap_"):
-            return name, level, inner
-        try:
-            f = f.older()
-        except gdb.error:
-            break
-        level += 1
-    return None
 
 
 class LibmapThreads(gdb.Command):
@@ -45,13 +28,16 @@ class LibmapThreads(gdb.Command):
             roles[rec["tid"]] = "detecting thread"
             if rec["writer_tid"]:
                 roles.setdefault(rec["writer_tid"], "writer thread")
-        sel_thread = gdb.selected_thread()
-        try:
-            sel_frame = gdb.selected_frame()
-        except gdb.error:
-            sel_frame = None
+        else:
+            try:
+                d = diagnose.diagnose(False)
+            except LibmapError:
+                d = None
+            if d is not None and d.present:
+                roles[d.crashed_tid] = "crashed thread (%s), probable race" % d.signal
+                roles.setdefault(d.writer_tid, "writer thread")
         rows = []
-        try:
+        with KeepSelection():
             for th in sorted(gdb.selected_inferior().threads(), key=lambda t: t.num):
                 try:
                     hit = libmap_frame(th)
@@ -66,11 +52,6 @@ class LibmapThreads(gdb.Command):
                             % (th.num, th.ptid[1], name, level,
                                ", in %s" % inner if level else "",
                                "  [%s]" % role if role else ""))
-        finally:
-            if sel_thread is not None and sel_thread.is_valid():
-                sel_thread.switch()
-                if sel_frame is not None and sel_frame.is_valid():
-                    sel_frame.select()
         gdb.write("%d thread%s in libmap\n" % (len(rows), "" if len(rows) == 1 else "s"))
         gdb.write("".join(rows))
 

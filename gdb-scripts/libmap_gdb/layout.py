@@ -138,6 +138,14 @@ class Layout:
         self.writer_tid_shift = d["writer_tid_shift"]
         # appended to the descriptor later: 0 (never set) in older libmaps
         self.writer_panic = d.get("writer_panic", 0)
+        # the write sequence (appended later too): mask 0 when unknown
+        self.writer_seq_mask = d.get("writer_seq_mask", 0)
+        self.writer_seq_shift = d.get("writer_seq_shift", 0)
+        if self.writer_seq_mask and (self.writer_seq_shift >= 32
+                                     or not self.writer_seq_mask >> self.writer_seq_shift):
+            raise LibmapError("libmap: libmap_layout has an implausible write sequence "
+                              "(mask %#x, shift %d)"
+                              % (self.writer_seq_mask, self.writer_seq_shift))
         self.kind_bytes = d["key_kind_bytes"]
         self.kind_u32 = d["key_kind_u32"]
         self.kind_u64 = d["key_kind_u64"]

@@ -21,6 +21,23 @@ MAX_B = 48
 MAX_OBJECT = 1 << 30       # libmap's limit on key and value sizes
 
 
+def writer_seq(lay, w):
+    """The write sequence of writer word w, or None (an older descriptor)."""
+    if not lay.writer_seq_mask:
+        return None
+    return (w & lay.writer_seq_mask) >> lay.writer_seq_shift
+
+
+def live_writer_word(lay, addr):
+    """The writer word of the live map at addr (only its magic and writer
+    word are read), or None when addr holds no live map."""
+    off, size = lay.map.fields["magic"]
+    if int.from_bytes(read(addr + off, size, "map magic"), lay.endian) != lay.map_magic:
+        return None
+    off, size = lay.map.fields["writer"]
+    return int.from_bytes(read(addr + off, size, "map writer word"), lay.endian)
+
+
 class Map:
     """A map's header and type descriptor, decoded."""
 
@@ -131,6 +148,11 @@ class Map:
         w = self.writer
         return (bool(w & lay.writer_held), w >> lay.writer_tid_shift,
                 lay.op_name(w & lay.writer_op_mask))
+
+    def writer_seq(self):
+        """The write sequence in the writer word (advanced by every write's
+        start), or None when this libmap's descriptor does not define it."""
+        return writer_seq(self.lay, self.writer)
 
     def panic_marker(self):
         """The TID that stored the PANIC marker in the writer word (the thread

@@ -1,6 +1,7 @@
 /*
  * access.c — lookup (Go's mapaccess): the generic entry point, the typed
- * fast paths, and the unchecked re-lookup that iteration uses.
+ * fast paths, and the unchecked re-lookup that iteration uses. A lookup
+ * checks the writer word on entry and again at its end (detect.h).
  */
 #include "detect.h"
 #include "find.h"
@@ -9,15 +10,16 @@
 static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, void *value_out,
                                       int kind)
 {
-    read_check(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP);
-    LIBMAP_TRACE_LOOKUP(m, key, value_out, kind); /* traced: runs the lookup in trace.c */
+    uint64_t w0 = read_check(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP);
+    /* traced: runs the lookup in trace.c, then the end check */
+    LIBMAP_TRACE_LOOKUP(m, key, value_out, kind, w0);
     unsigned i;
     uint8_t *b = map_find(m, key, kind, &i);
-    if (b == NULL)
-        return false;
-    if (value_out != NULL)
+    bool found = b != NULL;
+    if (found && value_out != NULL)
         copy_value(value_out, value_data(m, slot_value_k(m, b, i, kind)), m->t.value_size);
-    return true;
+    read_end(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP, w0);
+    return found;
 }
 
 bool libmap_lookup(const libmap *m, const void *key, void *value_out)

@@ -1,7 +1,8 @@
 /*
  * alloc.c — every allocation the map makes: bucket arrays (with Go's
  * preallocated overflow buckets), key and value storage, and the lists that
- * keep memory alive for iterators (retired arrays, the graveyard).
+ * keep released memory alive for racing readers and iterators (retired
+ * arrays, the graveyard; see the top of internal.h).
  */
 #include <stdlib.h>
 
@@ -49,6 +50,7 @@ uint8_t *bucket_array_new(struct libmap *m, uint8_t B, uint8_t **next_overflow)
     a->alloc_size = size;
     a->nbase = base;
     a->chains_kept = 0;
+    a->chain_bytes = 0;
     uint8_t *buckets = (uint8_t *)(a + 1);
     *next_overflow = NULL;
     if (n != base) {
@@ -155,9 +157,81 @@ int graveyard_reserve(struct libmap *m)
 
 void graveyard_flush(struct libmap *m)
 {
-    for (size_t i = 0; i < m->graveyard_len; i++)
+    for (size_t i = 0; i < m->graveyard_len; i++) {
         map_dealloc(m, m->graveyard[i].ptr, m->graveyard[i].size);
+        m->retired_bytes -= m->graveyard[i].size;
+    }
     m->graveyard_len = 0;
+}
+
+/* Bytes of the heap overflow buckets in the chain after bucket b of the
+ * array (preallocated ones are part of the array). */
+size_t heap_chain_bytes(const struct libmap *m, uint8_t *buckets, uint8_t *b)
+{
+    struct barray *a = barray_of(buckets);
+    size_t bs = m->t.bucket_size, bytes = 0;
+    uint8_t *lo = buckets, *hi = buckets + a->nbuckets * bs;
+    for (uint8_t *o = bucket_overflow(m, b); o != NULL; o = bucket_overflow(m, o))
+        if (o < lo || o >= hi)
+            bytes += bs;
+    return bytes;
+}
+
+/* Keep an old bucket array until a safe point, with the heap overflow
+ * buckets chained from it: those evacuation left (counted as it went), or
+ * with all_chains every chain (clear, mid-growth). */
+void retire_array(struct libmap *m, uint8_t *buckets, bool all_chains)
+{
+    struct barray *a = barray_of(buckets);
+    if (all_chains) {
+        a->chains_kept++;
+        a->chain_bytes = 0;
+        for (size_t i = 0; i < a->nbase; i++)
+            a->chain_bytes += heap_chain_bytes(m, buckets, bucket_at(m, buckets, i));
+    }
+    a->retired_next = m->retired;
+    m->retired = a;
+    m->retired_bytes += a->alloc_size + a->chain_bytes;
+}
+
+/* Park the heap overflow buckets chained from the array's buckets (clear
+ * is about to zero the array), or free them when the graveyard cannot
+ * grow (out of memory: then a racing reader may read freed memory). */
+void retire_chains(struct libmap *m, uint8_t *buckets)
+{
+    struct barray *a = barray_of(buckets);
+    size_t bs = m->t.bucket_size;
+    uint8_t *lo = buckets, *hi = buckets + a->nbuckets * bs;
+    for (size_t i = 0; i < a->nbase; i++) {
+        for (uint8_t *o = bucket_overflow(m, buckets + i * bs); o != NULL;) {
+            uint8_t *next = bucket_overflow(m, o);
+            if (o >= lo && o < hi) {
+                o = next; /* preallocated: part of the array */
+                continue;
+            }
+            if (graveyard_reserve(m) == 0) {
+                m->graveyard[m->graveyard_len++] = (struct parked){o, bs};
+                m->retired_bytes += bs;
+            } else {
+                map_dealloc(m, o, bs);
+            }
+            o = next;
+        }
+    }
+}
+
+/* The byte budget of retired memory that clear enforces. */
+#define RETIRE_MIN_BYTES ((size_t)256 << 10)
+
+void retire_if_over_budget(struct libmap *m)
+{
+    size_t budget = RETIRE_MIN_BYTES;
+    if (m->buckets != NULL && barray_of(m->buckets)->alloc_size > budget)
+        budget = barray_of(m->buckets)->alloc_size;
+    if (m->retired_bytes > budget && !iterators_live(m)) {
+        retired_free(m);
+        graveyard_flush(m);
+    }
 }
 
 /* Free retired arrays with the heap overflow buckets still chained to them. */
@@ -166,6 +240,7 @@ void retired_free(struct libmap *m)
     while (m->retired != NULL) {
         struct barray *a = m->retired;
         m->retired = a->retired_next;
+        m->retired_bytes -= a->alloc_size + a->chain_bytes;
         uint8_t *buckets = (uint8_t *)(a + 1);
         if (a->chains_kept)
             bucket_array_free_chains(m, buckets);

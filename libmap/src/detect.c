@@ -196,7 +196,7 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
     r->magic = LIBMAP_PANIC_MAGIC;
     atomic_thread_fence(memory_order_seq_cst);
     freeze(m, frozen);
-    LIBMAP_TRACE_PANIC(r, at_end); /* before the hooks: a snapshot trigger fires even if a hook hangs */
+    LIBMAP_TRACE_PANIC(r, writer_word, at_end); /* before the hooks: a snapshot trigger fires even if a hook hangs */
 
     unsigned nh = atomic_load(&nhooks);
     for (unsigned i = 0; i < nh; i++)

@@ -108,10 +108,6 @@ int hash_grow(struct libmap *m)
     if (nb == NULL)
         return LIBMAP_ENOMEM;
     LIBMAP_TRACE_GROW(m, bigger);
-    if (!iterators_live(m)) {
-        retired_free(m);
-        graveyard_flush(m);
-    }
     uint8_t flags = m->flags & (uint8_t) ~(F_ITERATOR | F_OLD_ITERATOR | F_SAME_SIZE_GROW);
     if (m->flags & F_ITERATOR)
         flags |= F_OLD_ITERATOR;
@@ -127,20 +123,20 @@ int hash_grow(struct libmap *m)
     return 0;
 }
 
-/* Release the old array once every old bucket is evacuated. A live
- * iterator may still walk it (and its chains and keys): then retire it. */
+/* Once every old bucket is evacuated: a safe point for what was retired
+ * before (internal.h), then the old array, with the chains evacuation left
+ * on it, is retired in turn: a reader that raced this growth may still be
+ * in it. */
 static void growth_done(struct libmap *m)
 {
     uint8_t *old = m->oldbuckets;
     m->oldbuckets = NULL;
     m->flags &= (uint8_t)~F_SAME_SIZE_GROW;
-    struct barray *a = barray_of(old);
-    a->retired_next = m->retired;
-    m->retired = a;
     if (!iterators_live(m)) {
         retired_free(m);
         graveyard_flush(m);
     }
+    retire_array(m, old, false);
 }
 
 static void advance_evacuation_mark(struct libmap *m, size_t newbit)
@@ -223,21 +219,12 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
             evac_move(m, b, i, top, &xy[use_y], &reserve, kind);
         }
     }
-    /* Without live iterators nobody reads this chain again: free it now. */
-    struct barray *a = barray_of(m->oldbuckets);
-    if (iterators_live(m)) {
-        if (bucket_overflow(m, b0) != NULL)
-            a->chains_kept++;
-    } else {
-        uint8_t *lo = m->oldbuckets, *hi = lo + a->nbuckets * (size_t)m->t.bucket_size;
-        uint8_t *o = bucket_overflow(m, b0);
-        set_overflow(m, b0, NULL);
-        while (o != NULL) {
-            uint8_t *next = bucket_overflow(m, o);
-            if (o < lo || o >= hi)
-                map_dealloc(m, o, m->t.bucket_size);
-            o = next;
-        }
+    /* The chain stays with the old array (freed when the array is, at a
+     * later safe point): a racing reader or an iterator may be in it. */
+    if (bucket_overflow(m, b0) != NULL) {
+        struct barray *a = barray_of(m->oldbuckets);
+        a->chains_kept++;
+        a->chain_bytes += heap_chain_bytes(m, m->oldbuckets, b0);
     }
     if (oldbucket == m->nevacuate)
         advance_evacuation_mark(m, newbit);

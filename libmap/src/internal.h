@@ -49,16 +49,32 @@
  *   next. Accesses are C11 relaxed atomics: plain loads and stores on x86 and
  *   arm64, yet no undefined behaviour.
  *
- *   Iterators may still read the old bucket array (and its overflow chains
- *   and string keys) after growth has finished; Go's garbage collector keeps
- *   them alive. Here the map counts live iterators (live_iters: from
+ *   Released memory is retired, not freed at once. A reader that raced a
+ *   writer (its entry check passed before the write began) may still be
+ *   walking the old bucket array, an overflow chain or a key the writer
+ *   just released; Go's garbage collector keeps such memory alive, and here
+ *   it stays allocated until a later safe point, so that the racing reader
+ *   reads stale but mapped memory and then fails its end check
+ *   (detect.h) instead of faulting. Iterators may also read the old array
+ *   (and its chains and keys) after growth has finished. So:
+ *     - a finished growth's old array, with the overflow chains evacuation
+ *       left on it, goes on m->retired (growth_done); so does the old array
+ *       of a growth that clear ends;
+ *     - clear parks the current array's heap overflow buckets in
+ *       m->graveyard (the array itself is zeroed in place and kept);
+ *     - delete parks key storage there while an iterator is live.
+ *   The safe points: the end of the next growth frees what was retired
+ *   before it (the readers of that memory started two growths ago), and
+ *   clear frees it when it exceeds a budget of max(RETIRE_MIN_BYTES, the
+ *   current array's size); libmap_free frees everything. Nothing is freed
+ *   while an iterator is live (the map counts them in live_iters, from
  *   libmap_iter_init until libmap_iter_next returns false or
- *   libmap_iter_done). While any is live, a finished old array is retired
- *   (kept on m->retired) rather than freed, evacuation keeps old overflow
- *   chains, and key storage freed by delete is parked in m->graveyard. The
- *   next growth to start with no live iterator releases them, as do clear
- *   and free. Go's iterator/oldIterator flags are kept as Go sets them, for
- *   postmortem display; they decide nothing here.
+ *   libmap_iter_done). The cost: after growth to 2^B buckets the previous
+ *   old array (2^(B-1) buckets, a third of the map's bucket memory) stays
+ *   until the next growth ends; during a growth the peak is the new array,
+ *   the old one and the one retired before it (docs/design.md has the
+ *   measured figures). Go's iterator/oldIterator flags are kept as Go sets
+ *   them, for postmortem display; they decide nothing here.
  */
 #ifndef LIBMAP_INTERNAL_H
 #define LIBMAP_INTERNAL_H
@@ -117,7 +133,8 @@ struct barray {
     size_t alloc_size;
     size_t nbase;                /* 2^B: buckets before the preallocated area */
     size_t chains_kept;          /* old buckets evacuated with their chain kept */
-    size_t pad;                  /* keeps buckets 16-byte aligned */
+    size_t chain_bytes;          /* heap overflow buckets in those chains (also
+                                  * keeps buckets 16-byte aligned) */
 };
 
 /* A key allocation whose free is deferred (see the top comment). */
@@ -163,9 +180,12 @@ struct libmap {
     _Atomic uint32_t live_iters; /* iterators between init and end */
     /* bookkeeping */
     uint64_t clearseq;        /* bumped by clear; iterators stop when it changes */
-    struct barray *retired;   /* finished old arrays kept for iterators */
-    struct parked *graveyard; /* key storage freed while iterators may read it */
+    struct barray *retired;   /* released old arrays, kept for racing readers and iterators */
+    struct parked *graveyard; /* released blocks (key storage, overflow buckets), kept so */
     size_t graveyard_len, graveyard_cap;
+    size_t retired_bytes;     /* held by retired and graveyard */
+    _Atomic uint64_t traced_word; /* the writer word of the last write whose event
+                                   * was emitted (tracing only: trace.c) */
     uint64_t prng;            /* per-map PRNG for sampled noverflow */
     libmap_allocator alloc;
     struct libmap *reg_next, *reg_prev;
@@ -290,6 +310,10 @@ void value_storage_free(struct libmap *m, uint8_t *vslot);
 void release_all_entries(struct libmap *m);
 void graveyard_flush(struct libmap *m);
 void retired_free(struct libmap *m);
+void retire_array(struct libmap *m, uint8_t *buckets, bool chains);
+void retire_chains(struct libmap *m, uint8_t *buckets);
+void retire_if_over_budget(struct libmap *m);
+size_t heap_chain_bytes(const struct libmap *m, uint8_t *buckets, uint8_t *b);
 static inline bool iterators_live(const struct libmap *m)
 {
     return atomic_load_explicit(&((struct libmap *)m)->live_iters, memory_order_relaxed) != 0;

@@ -14,7 +14,9 @@
  *     value is yielded.
  * Every key is visited once because each lives in exactly one bucket of the
  * snapshot's geometry. The snapshot stays readable after the growth ends:
- * see live_iters in internal.h.
+ * see live_iters in internal.h. Every step checks the writer word on entry
+ * and again before it returns (detect.h): a write that overlapped the step
+ * is reported even when it began after the entry check.
  */
 #include "detect.h"
 #include "trace.h"
@@ -66,7 +68,7 @@ bool libmap_iter_next(libmap_iter *it, const void **key, void **value)
     const struct libmap *m = it->map;
     if (m == NULL)
         return false;
-    read_check(m, LIBMAP_PANIC_ITERATION_WRITE, LIBMAP_OP_ITERATE);
+    uint64_t w0 = read_check(m, LIBMAP_PANIC_ITERATION_WRITE, LIBMAP_OP_ITERATE);
     if (m->clearseq != it->clearseq)
         return iter_end(it);
 
@@ -77,8 +79,10 @@ bool libmap_iter_next(libmap_iter *it, const void **key, void **value)
 
     for (;;) {
         if (b == NULL) {
-            if (bucket == it->start_bucket && it->wrapped)
+            if (bucket == it->start_bucket && it->wrapped) {
+                read_end(m, LIBMAP_PANIC_ITERATION_WRITE, LIBMAP_OP_ITERATE, w0);
                 return iter_end(it);
+            }
             if (growing(m) && it->B == m->B) {
                 /* started during this growth: read unevacuated old buckets */
                 size_t oldbucket = bucket & oldbucket_mask(m);
@@ -134,6 +138,7 @@ bool libmap_iter_next(libmap_iter *it, const void **key, void **value)
                 *key = k;
             if (value != NULL)
                 *value = value_data(m, v);
+            read_end(m, LIBMAP_PANIC_ITERATION_WRITE, LIBMAP_OP_ITERATE, w0);
             LIBMAP_TRACE_ITERATE(m, (bucket - 1) & bucket_mask(it->B), off);
             return true;
         }

@@ -110,6 +110,8 @@ __attribute__((used)) const struct libmap_layout libmap_layout = {
     .width_pointer = sizeof(void *),
     .type_hash = OFF(struct libmap_type, hash),
     .writer_panic = LIBMAP_WRITER_PANIC,
+    .writer_seq_shift = LIBMAP_WRITER_SEQ_SHIFT,
+    .writer_seq_mask = LIBMAP_WRITER_SEQ_MASK,
 };
 
 extern const struct libmap_layout libmap_layout_local

@@ -167,17 +167,32 @@ void libmap_free(libmap *m)
     a.free(m, sizeof *m, a.ctx);
 }
 
+/* Clear's release: entry storage is freed; what a racing reader may be
+ * walking (the old array of a growth in progress, the heap overflow
+ * buckets) is retired (internal.h), after freeing what earlier releases
+ * retired if that exceeds the budget. */
+static void clear_arrays(struct libmap *m)
+{
+    release_all_entries(m);
+    retire_if_over_budget(m);
+    if (m->oldbuckets != NULL) {
+        retire_array(m, m->oldbuckets, true);
+        m->oldbuckets = NULL;
+    }
+    if (m->buckets != NULL)
+        retire_chains(m, m->buckets);
+}
+
 void libmap_clear(libmap *m)
 {
     if (m == NULL)
         return;
     LIBMAP_TRACE_START(clear, t0);
     uint64_t mine = write_begin(m, LIBMAP_OP_CLEAR);
-    release_arrays(m);
+    clear_arrays(m);
     if (m->buckets != NULL) {
-        /* keep the array, drop its heap chains, and rebuild the
+        /* keep the array (its heap chains were retired), and rebuild the
          * preallocated overflow area as if newly allocated */
-        bucket_array_free_chains(m, m->buckets);
         struct barray *a = barray_of(m->buckets);
         size_t bs = m->t.bucket_size;
         memset(m->buckets, 0, a->nbuckets * bs);

@@ -18,17 +18,21 @@
  * One event passes the mute: the colliding write of the other side. When
  * the panic finds another thread still holding the map (writer_held), that
  * thread is in the middle of its write; it finishes it, emits that write's
- * event (within the settle time: a write takes microseconds), and only then
- * reaches its own final check and stops. Without it the trace would hold
- * the panic but not the write it collided with (only that thread's earlier,
- * finished writes). The panic event waits (at most PANIC_SETTLE_MS) for
- * that event, so that the snapshot it triggers holds it. The wait also ends
- * when that thread reaches map_panic itself (its final check finds the map
- * frozen): its write event came before, passed through the mute or, when
- * it was emitted before the mute, without needing the pass. On a loaded
- * machine the writer is often descheduled inside its write (which is what
- * made the window wide enough to hit); if it does not run again within
- * that time, the trace has no event for its write.
+ * event, and only then reaches its own final check and stops. Without it
+ * the trace would hold the panic but not the write it collided with (only
+ * that thread's earlier, finished writes). The panic event waits (at most
+ * WRITER_WAIT_MS) until that thread has reached map_panic (its final check
+ * finds the map frozen): its write event came before, passed through the
+ * mute or, when it was emitted before the mute, without needing the pass.
+ * So the snapshot the panic event triggers holds that event, and the core
+ * shows the writer stopped at its check. On a loaded machine the writer is
+ * often descheduled inside its write, or between its event and its check
+ * (which is what made the window wide enough to hit), for milliseconds:
+ * 20 ms was seen to be too short. The panic event says whether that
+ * write's event is out (writer_done: the writer reached its check, or the
+ * map's traced_word, the word of the last write whose event was emitted,
+ * is the word the panic found, write sequence included), so that a reader
+ * never pairs the panic with an earlier, finished write of that thread.
  */
 #ifdef LIBMAP_TRACING
 
@@ -40,6 +44,7 @@
 #include <time.h>
 
 #define PANIC_SETTLE_MS 20
+#define WRITER_WAIT_MS 1000
 
 int trace_muted;
 
@@ -77,24 +82,40 @@ static bool write_muted(const struct libmap *m)
 
 /* Write events: called when the write's start time was taken. The bucket is
  * the key's bucket in the current array (B after). */
+/* After a write's event: the word of the write it ended (the writer still
+ * holds the map), so that a panic can tell whether the write it collided
+ * with has its event out (trace_panic). */
+static void note_traced(const struct libmap *m)
+{
+    struct libmap *mm = (struct libmap *)m;
+    atomic_store_explicit(&mm->traced_word, atomic_load_explicit(&mm->writer, memory_order_relaxed),
+                          memory_order_release);
+}
+
 void trace_assign(const struct libmap *m, uint64_t hash, int rc, uint64_t t0)
 {
-    if (!write_muted(m))
+    if (!write_muted(m)) {
         lttng_ust_do_tracepoint(libmap, assign, m, hash, hash & bucket_mask(m->B), rc, m->count,
                                 m->B, t0);
+        note_traced(m);
+    }
 }
 
 void trace_delete(const struct libmap *m, uint64_t hash, int rc, uint64_t t0)
 {
-    if (!write_muted(m))
+    if (!write_muted(m)) {
         lttng_ust_do_tracepoint(libmap, delete, m, hash, hash & bucket_mask(m->B), rc, m->count,
                                 m->B, t0);
+        note_traced(m);
+    }
 }
 
 void trace_clear(const struct libmap *m, uint64_t t0)
 {
-    if (!write_muted(m))
+    if (!write_muted(m)) {
         lttng_ust_do_tracepoint(libmap, clear, m, 0, 0, 0, m->count, m->B, t0);
+        note_traced(m);
+    }
 }
 
 void trace_grow(const struct libmap *m, unsigned bigger)
@@ -154,7 +175,7 @@ void trace_iterate(const struct libmap *m, size_t bucket, unsigned slot)
 
 void trace_iter_end(const struct libmap *m) { lttng_ust_do_tracepoint(libmap, iter_end, m); }
 
-void trace_panic(const struct libmap_panic_record *r, bool at_end)
+void trace_panic(const struct libmap_panic_record *r, uint64_t writer_word, bool at_end)
 {
     if (r->writer_held && r->writer_tid != 0 && r->writer_tid != r->tid) {
         __atomic_store_n(&panic_writer_pass, 1, __ATOMIC_RELAXED);
@@ -164,19 +185,32 @@ void trace_panic(const struct libmap_panic_record *r, bool at_end)
     __atomic_store_n(&trace_muted, 1, __ATOMIC_RELEASE);
     if (!lttng_ust_tracepoint_enabled(libmap, panic))
         return;
-    /* Give the colliding write the time to finish and emit its event before
-     * the panic event fires the snapshot trigger (a writer descheduled in
-     * its write would otherwise land after the snapshot). Bounded: the
-     * write may never finish (a test's write hook holds it). */
-    uint64_t give_up = trace_clock() + PANIC_SETTLE_MS * UINT64_C(1000000);
-    while (__atomic_load_n(&panic_writer_pass, __ATOMIC_ACQUIRE) &&
-           !map_panic_reached(r->writer_tid) && trace_clock() < give_up) {
+    /* Wait for the writer still holding the map to finish its write: to
+     * emit that write's event (through the mute) and reach its own final
+     * check, where it stops. Then the panic event, which fires the snapshot
+     * trigger, comes after that event, and the core shows the writer at its
+     * check. A writer descheduled in its write (what made the window wide
+     * enough to hit) may take long to run again on a loaded machine, so the
+     * bound is generous; it is reached only when the write never finishes
+     * (a test's write hook holds it). */
+    bool held = r->writer_held && r->writer_tid != 0 && r->writer_tid != r->tid;
+    uint64_t give_up = trace_clock() + WRITER_WAIT_MS * UINT64_C(1000000);
+    while (held && !map_panic_reached(r->writer_tid) && trace_clock() < give_up) {
         struct timespec step = {0, 50 * 1000};
         nanosleep(&step, NULL); /* and leave the CPU to the writer */
     }
+    /* Whether the colliding write's event is out: it had finished (not
+     * held), or the writer reached its final check (its event came before,
+     * through the mute or before it), or the event of exactly that write
+     * (same word: TID, operation, write sequence) was emitted and the
+     * writer is still descheduled before its check. Readers pair by this. */
+    bool writer_done = !held || map_panic_reached(r->writer_tid) ||
+                       atomic_load_explicit(&((struct libmap *)r->map)->traced_word,
+                                            memory_order_acquire) == writer_word;
     lttng_ust_do_tracepoint(libmap, panic, r->map, r->kind, r->message, r->op, r->tid,
                             r->writer_op, r->writer_tid, (uint8_t)r->writer_held,
-                            (uint64_t)r->monotonic_ns, (uint8_t)at_end);
+                            (uint64_t)r->monotonic_ns,
+                            (uint8_t)((at_end ? 1 : 0) | (writer_done ? 2 : 0)));
     struct timespec settle = {0, PANIC_SETTLE_MS * 1000 * 1000};
     while (nanosleep(&settle, &settle) != 0)
         ;

@@ -57,7 +57,7 @@ TRACE_COLD bool trace_lookup_str(const struct libmap *m, const char *ptr, size_t
 TRACE_COLD void trace_iter_init(const struct libmap *m, const libmap_iter *it);
 TRACE_COLD void trace_iterate(const struct libmap *m, size_t bucket, unsigned slot);
 TRACE_COLD void trace_iter_end(const struct libmap *m);
-void trace_panic(const struct libmap_panic_record *r, bool at_end);
+void trace_panic(const struct libmap_panic_record *r, uint64_t writer_word, bool at_end);
 
 #define TRACE_ON(ev)                                                                               \
     (lttng_ust_tracepoint_enabled(libmap, ev) && !__atomic_load_n(&trace_muted, __ATOMIC_RELAXED))
@@ -93,7 +93,7 @@ void trace_panic(const struct libmap_panic_record *r, bool at_end);
             trace_grow_done(m);                                                                    \
     } while (0)
 /* The panic event, then a pause for the snapshot: see trace_panic(). */
-#define LIBMAP_TRACE_PANIC(r, at_end) trace_panic((r), (at_end))
+#define LIBMAP_TRACE_PANIC(r, writer_word, at_end) trace_panic((r), (writer_word), (at_end))
 
 /* Debug-level events. When libmap:lookup is enabled the whole lookup runs
  * in trace_lookup*() and the caller returns its result (the macro returns):
@@ -120,10 +120,13 @@ static ALWAYS_INLINE bool trace_lookup_kind(const struct libmap *m, const void *
         return trace_lookup(m, key, value_out);
     }
 }
-#define LIBMAP_TRACE_LOOKUP(m, key, value_out, kind)                                               \
+#define LIBMAP_TRACE_LOOKUP(m, key, value_out, kind, w0)                                           \
     do {                                                                                           \
-        if (TRACE_ON(lookup))                                                                      \
-            return trace_lookup_kind((m), (key), (value_out), (kind));                             \
+        if (TRACE_ON(lookup)) {                                                                    \
+            bool found_ = trace_lookup_kind((m), (key), (value_out), (kind));                      \
+            read_end((m), LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP, (w0));                        \
+            return found_;                                                                         \
+        }                                                                                          \
     } while (0)
 #define LIBMAP_TRACE_ITER_INIT(m, it) TRACE_IF(iter_init, trace_iter_init((m), (it)))
 #define LIBMAP_TRACE_ITERATE(m, bucket, slot) TRACE_IF(iterate, trace_iterate((m), (bucket), (slot)))
@@ -140,8 +143,8 @@ static ALWAYS_INLINE bool trace_lookup_kind(const struct libmap *m, const void *
 #define LIBMAP_TRACE_GROW(m, bigger) ((void)0)
 #define LIBMAP_TRACE_EVACUATE(m, oldbucket, nx, ny, nold) ((void)0)
 #define LIBMAP_TRACE_GROW_DONE(m) ((void)0)
-#define LIBMAP_TRACE_PANIC(r, at_end) ((void)(at_end))
-#define LIBMAP_TRACE_LOOKUP(m, key, value_out, kind) ((void)0)
+#define LIBMAP_TRACE_PANIC(r, writer_word, at_end) ((void)(writer_word), (void)(at_end))
+#define LIBMAP_TRACE_LOOKUP(m, key, value_out, kind, w0) ((void)0)
 #define LIBMAP_TRACE_ITER_INIT(m, it) ((void)0)
 #define LIBMAP_TRACE_ITERATE(m, bucket, slot) ((void)0)
 #define LIBMAP_TRACE_ITER_END(m) ((void)0)

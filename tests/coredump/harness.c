@@ -188,6 +188,12 @@ int cores_as_files(char *why, size_t len)
 
 int crash_run(char *const argv[], char *const env[], struct crash *c, char *why, size_t whylen)
 {
+    return crash_run_signal(argv, env, SIGABRT, c, why, whylen);
+}
+
+int crash_run_signal(char *const argv[], char *const env[], int sig, struct crash *c, char *why,
+                     size_t whylen)
+{
     memset(c, 0, sizeof *c);
     c->dir = make_tmpdir("crash");
     if (c->dir == NULL) {
@@ -198,10 +204,10 @@ int crash_run(char *const argv[], char *const env[], struct crash *c, char *why,
         snprintf(why, whylen, "cannot run %s", argv[0]);
         return -1;
     }
-    if (!WIFSIGNALED(c->run.status) || WTERMSIG(c->run.status) != SIGABRT ||
+    if (!WIFSIGNALED(c->run.status) || WTERMSIG(c->run.status) != sig ||
         !WCOREDUMP(c->run.status)) {
-        snprintf(why, whylen, "%s did not abort with a core (status %d); stderr: %s", argv[0],
-                 run_code(&c->run), c->run.err);
+        snprintf(why, whylen, "%s did not die of signal %d with a core (status %d); stderr: %s",
+                 argv[0], sig, run_code(&c->run), c->run.err);
         return -1;
     }
     DIR *d = opendir(c->dir);
@@ -221,6 +227,15 @@ int crash_run(char *const argv[], char *const env[], struct crash *c, char *why,
         return -1;
     }
     return 0;
+}
+
+char *asan_keep_segv(void)
+{
+    static char buf[1024];
+    const char *cur = getenv("ASAN_OPTIONS");
+    snprintf(buf, sizeof buf, "ASAN_OPTIONS=%s%shandle_segv=0:handle_sigbus=0", cur ? cur : "",
+             cur && *cur ? ":" : "");
+    return buf;
 }
 
 void crash_free(struct crash *c, int keep)

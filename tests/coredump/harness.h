@@ -9,6 +9,7 @@
 #define LIBMAP_TEST_CD_HARNESS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #define TEST_SKIP 77
@@ -46,6 +47,26 @@ struct crash {
     struct run run;
 };
 int crash_run(char *const argv[], char *const env[], struct crash *c, char *why, size_t whylen);
+/* The same for a program that dies of signal sig (SIGSEGV...) with a core. */
+int crash_run_signal(char *const argv[], char *const env[], int sig, struct crash *c, char *why,
+                     size_t whylen);
 void crash_free(struct crash *c, int keep);
+
+/* "ASAN_OPTIONS=...:handle_segv=0:handle_sigbus=0", the caller's options
+ * kept, for the environment of a program meant to die of SIGSEGV with a
+ * core (in a sanitizer build ASan would catch the signal and exit). */
+char *asan_keep_segv(void);
+
+/* EXPECT(cond, fmt, ...): print the failed expectation with its place and
+ * count it in the test's own `static int failures`; the test goes on. */
+#define EXPECT(cond, ...)                                                                    \
+    do {                                                                                     \
+        if (!(cond)) {                                                                       \
+            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                             \
+            fprintf(stderr, __VA_ARGS__);                                                    \
+            fputc('\n', stderr);                                                             \
+            failures++;                                                                      \
+        }                                                                                    \
+    } while (0)
 
 #endif

@@ -26,16 +26,6 @@
 
 static int failures;
 
-#define EXPECT(cond, ...)                                                                    \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                             \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            failures++;                                                                      \
-        }                                                                                    \
-    } while (0)
-
 static const struct jval *find_thread(const struct jval *threads, int64_t tid)
 {
     for (size_t i = 0; threads && i < threads->n; i++)

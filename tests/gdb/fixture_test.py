@@ -3,7 +3,8 @@
 # crash fixture's oracle (tests/fixtures) and, when COREDUMP_JSON is set,
 # against libmap-coredump --json on the same core: two independent readers
 # of the same memory must agree on every key, value, bucket, slot, tophash,
-# growth field, occupancy figure and verification failure location.
+# growth field, writer word (and its write sequence), occupancy figure and
+# verification failure location.
 
 import json
 import os
@@ -133,7 +134,8 @@ def cross_check(m, r, mode, problems):
             "buckets": m.buckets, "oldbuckets": m.oldbuckets if m.growing else None,
             "bucket_size": m.bucket_size, "key_offset": m.key_offset,
             "value_offset": m.value_offset, "overflow_offset": m.overflow_offset,
-            "writer_raw": m.writer, "panic_marker_tid": m.panic_marker()}
+            "writer_raw": m.writer, "panic_marker_tid": m.panic_marker(),
+            "writer_seq": m.writer_seq()}
     theirs = {"count": cm["count"], "B": cm["B"], "noverflow": cm["noverflow"],
               "hash0": int(cm["hash0"], 16), "flags": cm["flags"]["raw"], "state": g["state"],
               "nevacuate": g.get("nevacuate") if g["state"] != "none" else None,
@@ -144,7 +146,8 @@ def cross_check(m, r, mode, problems):
               "value_offset": cm["value_offset"], "overflow_offset": cm["overflow_offset"],
               "writer_raw": int(cm["writer"]["raw"], 16),
               "panic_marker_tid": cm["writer"]["marker_tid"] if cm["writer"]["panic_marker"]
-              else None}
+              else None,
+              "writer_seq": cm["writer"].get("seq")}
     diff = {k: (ours[k], theirs[k]) for k in ours if ours[k] != theirs[k]}
     t.check(not diff, "%s: header and growth fields agree with libmap-coredump" % mode, str(diff))
     st = cm["stats"]

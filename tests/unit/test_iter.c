@@ -275,10 +275,16 @@ static void storage_kept_case(const struct kspec *ks)
     }
     CHECK(yielded >= n / 2);
     CHECK_EQ(live_iters(m), 0);
-    /* the next growth releases what was kept */
-    for (uint64_t i = 2000; im->oldbuckets == NULL; i++)
+    /* the end of the next growth releases what was kept, and retires
+     * that growth's old array in turn */
+    uint64_t i = 2000;
+    for (; im->oldbuckets == NULL; i++)
         CHECK_EQ(libmap_assign(m, key_encode(ks, i, &kb), val), LIBMAP_INSERTED);
-    CHECK(im->retired == NULL);
+    uint8_t *grown_from = im->oldbuckets;
+    for (; im->oldbuckets != NULL; i++)
+        CHECK_EQ(libmap_assign(m, key_encode(ks, i, &kb), val), LIBMAP_INSERTED);
+    CHECK(im->retired != NULL && im->retired->retired_next == NULL);
+    CHECK((uint8_t *)(im->retired + 1) == grown_from);
     CHECK_EQ(im->graveyard_len, 0);
     inv_check(m, NULL, NULL, NULL);
     libmap_free(m);

@@ -124,6 +124,8 @@ int main(void)
     FIELD(width_pointer, sizeof(void *));
     FIELD(type_hash, OFF(struct libmap_type, hash));
     FIELD(writer_panic, LIBMAP_WRITER_PANIC);
+    FIELD(writer_seq_shift, LIBMAP_WRITER_SEQ_SHIFT);
+    FIELD(writer_seq_mask, LIBMAP_WRITER_SEQ_MASK);
 
     FIELD(str_size, sizeof(libmap_str));
     FIELD(str_ptr, OFF(libmap_str, ptr));

@@ -101,14 +101,19 @@ LIBMAP_API void libmap_registry_foreach(void (*fn)(libmap *m, void *ctx), void *
 
 /* The writer word (an atomic 64-bit field of the map, offset
  * libmap_layout.map_writer): bits 0-6 the writer's enum libmap_op, bit 7 set
- * while the map is held for writing, bits 32-63 the writer's TID. It keeps the
- * last writer's TID and operation after the write ends. On panic, the
+ * while the map is held for writing, bit 8 PANIC (below), bits 9-31 a write
+ * sequence that every write's start advances (readers compare the word at
+ * their end with the word at their start: any change means a write
+ * overlapped the read), bits 32-63 the writer's TID. It keeps the last
+ * writer's TID, operation and sequence after the write ends. On panic, the
  * reporting thread stores its own TID and op with HELD and PANIC set: every
  * other thread stops at its next check on that map (a writer at its end
  * check), so the map in a core is the map as it was when the race was seen. */
 #define LIBMAP_WRITER_OP_MASK 0x7fu
 #define LIBMAP_WRITER_HELD 0x80u
 #define LIBMAP_WRITER_PANIC 0x100u
+#define LIBMAP_WRITER_SEQ_SHIFT 9
+#define LIBMAP_WRITER_SEQ_MASK 0xfffffe00u /* in place: bits 9-31 */
 #define LIBMAP_WRITER_TID_SHIFT 32
 
 /* The layout descriptor. Every offset is in bytes from the start of the
@@ -173,6 +178,9 @@ struct libmap_layout {
     uint32_t type_hash;
     /* the writer word's PANIC bit */
     uint32_t writer_panic;
+    /* the writer word's write sequence: (word & writer_seq_mask) >>
+     * writer_seq_shift */
+    uint32_t writer_seq_shift, writer_seq_mask;
 };
 
 extern LIBMAP_API const struct libmap_layout libmap_layout;

@@ -1,0 +1,67 @@
+/*
+ * diagnose.h — races the run-time check missed, diagnosed afterwards. When
+ * the process died of SIGSEGV or SIGBUS with no panic record, the crashing
+ * thread (the first NT_PRSTATUS) inside libmap, and another thread holding
+ * a map's writer word (HELD, its TID) or inside a libmap write (assign,
+ * delete, clear on its stack), the crash is reported as a probable
+ * concurrent access "(not detected at run time)", naming both threads and
+ * the map. Two steps: the registry's writer words are scanned before the
+ * threads are unwound (the held map is the one to analyze), the verdict
+ * needs the stacks. Everything comes from the layout descriptor.
+ */
+#ifndef LIBMAP_COREDUMP_DIAGNOSE_H
+#define LIBMAP_COREDUMP_DIAGNOSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "coremem.h"
+#include "layout.h"
+#include "notes.h"
+#include "panicrec.h"
+#include "stacks.h"
+
+/* A registered map held for writing by a thread other than the crashing one. */
+struct held_map {
+    uint64_t map, word;
+};
+
+struct diagnosis {
+    int eligible;           /* no panic record, SIGSEGV/SIGBUS, crashing thread known */
+    int signo;
+    int32_t crashed_tid;
+    struct held_map *held;  /* in registry order (most recent map first) */
+    size_t nheld;
+    /* the verdict */
+    int present;
+    const char *kind;       /* "probable_read_write", "probable_concurrent_writes",
+                               "probable_iteration_write" */
+    const char *message;    /* "probable concurrent map read and map write (not detected
+                               at run time)", ... */
+    const char *crashed_op; /* "lookup", "iterate", "assign"...; NULL: another libmap call */
+    const char *crashed_function; /* its outermost libmap function, or NULL */
+    int32_t writer_tid;
+    const char *writer_op;  /* NULL when unknown */
+    const char *writer_function; /* the writer thread's libmap function, or NULL */
+    int writer_held;        /* the writer word named it with HELD set */
+    const char *evidence;   /* "writer_word" (HELD) or "stack" (inside a libmap write) */
+    uint64_t map;           /* 0: unknown */
+    const char *map_found_by; /* "writer_word", "last_writer", "only_map", NULL */
+    char why_not[256];      /* eligible but no verdict: why (for the text report) */
+};
+
+/* Step 1, before unwinding: eligibility and the held maps. */
+void diagnose_scan(struct diagnosis *d, const struct core_notes *n, const struct panic_info *p,
+                   const struct registry_info *r, const struct lm_layout *l, struct coremem *cm);
+/* Step 2, with the stacks: the verdict. */
+void diagnose_decide(struct diagnosis *d, struct threads *ts, const struct registry_info *r,
+                     const struct lm_layout *l, struct coremem *cm);
+void diagnose_free(struct diagnosis *d);
+
+/* The operation of a libmap API function ("libmap_assign_u64": "assign",
+ * "libmap_iter_next": "iterate"), NULL for any other. */
+const char *libmap_function_op(const char *function);
+/* Whether that operation writes the map (assign, delete, clear). */
+int op_is_write(const char *op);
+
+#endif
