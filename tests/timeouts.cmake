@@ -22,22 +22,30 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_fixture_multi 1.1
   coredump_fixture_overflow 0.5
   coredump_fixture_samesize 0.4
+  coredump_fixture_segv-alone 0.4
+  coredump_fixture_segv-own-write 0.4
+  coredump_fixture_segv-read 0.4
+  coredump_fixture_segv-write 0.4
   coredump_fixture_small 0.5
   coredump_fixture_strings 0.4
   coredump_fixture_strings-doubling 0.5
   coredump_fixture_userhash 0.4
   coredump_fuzz_bounded 21.0
+  coredump_fuzz_segv 5.4
   coredump_inputs 2.0
   coredump_layout_from_core 0.4
   coredump_nodebug_doubling 0.4
   coredump_nodebug_samesize 0.4
+  coredump_nodebug_segv-read 0.4
   coredump_nodebug_small 0.4
   coredump_nodebug_strings 0.4
+  coredump_old-descriptor_segv-read 0.6
   coredump_padded_corrupt 0.5
   coredump_padded_doubling 0.5
   coredump_padded_indirect 0.4
   coredump_padded_overflow 0.5
   coredump_padded_samesize 0.5
+  coredump_padded_segv-read 0.4
   coredump_padded_small 0.5
   coredump_padded_strings 0.4
   coredump_panic_marker 8.0
@@ -48,6 +56,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_sliced_overflow 0.5
   coredump_sliced_samesize 0.4
   coredump_static_doubling 0.5
+  coredump_static_segv-read 0.4
   coredump_static_small 0.5
   coredump_static_strings 0.5
   coredump_stripped_doubling 0.2
@@ -69,6 +78,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture-nodebug_indirect 0.6
   gdb_fixture-nodebug_overflow 0.7
   gdb_fixture-nodebug_samesize 0.6
+  gdb_fixture-nodebug_segv-read 0.7
   gdb_fixture-nodebug_small 0.7
   gdb_fixture-nodebug_strings 0.8
   gdb_fixture-nodebug_strings-doubling 1.5
@@ -79,6 +89,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture-padded_indirect 0.7
   gdb_fixture-padded_overflow 0.7
   gdb_fixture-padded_samesize 0.7
+  gdb_fixture-padded_segv-read 0.8
   gdb_fixture-padded_small 0.7
   gdb_fixture-padded_strings 0.7
   gdb_fixture-padded_strings-doubling 1.5
@@ -99,10 +110,15 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture_indirect 0.9
   gdb_fixture_overflow 0.7
   gdb_fixture_samesize 0.7
+  gdb_fixture_segv-alone 0.8
+  gdb_fixture_segv-own-write 0.8
+  gdb_fixture_segv-read 0.7
+  gdb_fixture_segv-write 0.8
   gdb_fixture_small 0.7
   gdb_fixture_strings 0.7
   gdb_fixture_strings-doubling 1.5
   gdb_live 0.7
+  gdb_old_descriptor_segv-read 1.3
   gdb_xxh3 0.4
   install_consumers 2.9
   race_demo 1.9
@@ -126,6 +142,8 @@ set(LIBMAP_TEST_QUIET_SECONDS
   trace_no_lttng_hidden 0.3
   trace_record 3.3
   trace_record_cli 5.6
+  trace_record_concurrent 4.9
+  trace_record_sigkill 4.3
   trace_relayd 4.2
   unit.allocfail 0.1
   unit.model 1.8
@@ -141,6 +159,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   viewer-export-html-big 13.8
   viewer-export-html-map 5.1
   viewer-export-unit 0.2
+  viewer_cli_damaged 4.0
   viewer_cli_empty 0.2
   viewer_cli_help 0.3
   viewer_cli_missing 0.3
@@ -156,6 +175,8 @@ set(LIBMAP_TEST_QUIET_SECONDS
   viewer_golden_race-flight 12.6
   viewer_golden_race-local 7.5
   viewer_live 7.4
+  viewer_natural_races 40.0
+  viewer_processes 2.0
 )
 
 function(libmap_apply_test_timeouts)

@@ -11,40 +11,27 @@
  * other). A write that overlaps more than RING earlier writes of a map
  * would lose the oldest pairs; that needs RING writes inside one write.
  *
- * The panic (docs/tracepoints.md, libmap:panic rules):
- *  - the detecting side is the detecting thread's last operation if that is
- *    a write of the panic's kind on the panic's map and it was detected at
- *    its end (see finish_panic); otherwise the operation was refused on
- *    entry and left no event: it is synthesized (TL_OP_SYNTH) from the
- *    thread's previous event to the panic — the check happened in there,
- *    the panic event itself comes some microseconds after the check;
- *  - the writer side is writer_tid's write on that map that collided: if
- *    it still held the map (writer_held, as read at the check), its first
- *    write ending after the earliest possible check time — its event may
- *    come before or just after the panic; if it had just finished, its last
- *    write started by the detector's end and ended before the panic.
- *    Candidates are the writer's writes in the map's ring at the panic plus
- *    its first write after it. None: a synthesized instant at the panic
- *    (its write never completed).
- *
- * Traces whose panic event has detect_ns and at_end (the time of the check
- * and where it failed) are paired exactly instead (finish_panic_exact):
- *  - at_end: the detecting thread's last write on the map is the detected
- *    operation; otherwise the operation was refused on entry at detect: it
- *    is synthesized from the thread's previous event (at most SYNTH_BACK
- *    before) to detect, the span in which it started;
- *  - the writer's colliding write is its write on the map that started
- *    last at or before detect (a thread's writes follow each other, and
- *    the writer held the map, or had just released it, at detect),
- *    preferring one of the operation the panic names if it ended within
- *    HELD_SLACK of detect (detect is read just after the check). When the
- *    writer still held the map, only a write of the operation the panic
- *    names qualifies (the writer word names it exactly): the latest one
- *    that started by detect and ended within HELD_SLACK of it, else the
- *    first one that started within SKEW_SLACK after detect (the two
- *    threads' clocks); with neither, its write in flight left no event (it
- *    never finished): it is synthesized from the writer's previous write's
- *    end to detect.
+ * Panics (docs/tracepoints.md, libmap:panic rules): at most one per
+ * process, each paired with its two operations:
+ *  - the detecting side: with at_end, the detecting thread's own write on
+ *    the map, its last event before the panic; otherwise the operation was
+ *    refused on entry and has no event: an instant at detect_ns, marked
+ *    synthesized (nothing is drawn before the check);
+ *  - the writer side, by what the panic says (writer_tid and writer_op,
+ *    from the map's writer word): that thread's last write of writer_op on
+ *    the map that started at or before detect_ns, whatever its end. A
+ *    writer can be descheduled for milliseconds between its event and its
+ *    release of the map (and then it still holds the map at the check), so
+ *    no rule on how close its end is to the check can tell: the start can,
+ *    since a thread's writes follow each other and the writer word names
+ *    the write it was in. The candidates are its writes in the map's ring
+ *    when the panic event comes, plus those written after the panic event
+ *    (the write in flight passes libmap's mute). With writer_done 0 the
+ *    write was not over when the panic event was emitted: only an event
+ *    written after the panic event can be it. No candidate: the trace has
+ *    no event of that write; nothing is drawn, and the report says which
+ *    (still writing, or not in the trace).
+ * Traces without detect_ns use the panic event's time for the check.
  *
  * With keep_ops false (--summary) operations are not kept, except those a
  * race or the panic refers to, which are copied into ops when found.
@@ -56,11 +43,7 @@
 #include "viewer.h"
 
 #define RING 64
-#define SYNTH_BACK 50000 /* ns */
-/* A writer's event is taken before its final check and release, and
- * detect_ns just after the detector's check: a write still held at the
- * check can end (in the trace) slightly before detect_ns. */
-#define HELD_SLACK 1000 /* ns */
+#define NCANDS (RING + 8)
 /* The clocks of two CPUs of a VM can disagree by tens of ns: the writer's
  * held write, whose start it read on its CPU just before taking the map,
  * can appear to start a little after detect_ns read on the detector's. */
@@ -76,19 +59,24 @@ struct ring {
     uint32_t n, head; /* head: where the next entry goes */
 };
 
+/* One panic's pairing state. */
+struct pstate {
+    uint32_t writer;         /* lane of writer_tid, UINT32_MAX: unknown */
+    struct recent det;       /* the detecting thread's last operation at the panic */
+    bool have_det;
+    bool collecting;         /* the panic was seen: the writer's later writes count */
+    struct recent cands[NCANDS]; /* writer_tid's writes on the map, by end */
+    uint32_t ncands;
+};
+
 struct analysis {
     struct ring *rings;
     size_t nrings;
     struct recent *last;     /* per thread: its last operation */
     bool *last_valid;
     size_t nlast;
-    /* panic */
-    struct recent det;
-    bool have_det;
-    bool writer_wait;
-    uint32_t writer;
-    struct recent cands[RING + 1]; /* writer_tid's writes on the map, by end */
-    uint32_t ncands;
+    struct pstate *ps;       /* per panic, as m->panics */
+    size_t nps, cap_ps;
 };
 
 static struct analysis *an_of(struct tl_model *m)
@@ -148,11 +136,15 @@ static void add_race(struct tl_model *m, uint64_t ia, uint64_t ib, bool from_pan
     r->from_panic = from_panic;
 }
 
-static bool writer_candidate(const struct tl_model *m, const struct analysis *an,
+/* A write of panic p's writer on p's map that may be the colliding one:
+ * one that started by the check (with the clocks' skew), or, in traces
+ * without detect_ns, by the panic event. */
+static bool writer_candidate(const struct tl_panic *p, const struct pstate *ps,
                              const struct tl_op *op)
 {
-    return tl_kind_is_write(op->kind) && op->thread == an->writer &&
-           op->map == m->panic.map && op->start <= m->panic.ts;
+    int64_t by = p->has_detect ? p->detect + SKEW_SLACK : p->ts;
+    return tl_kind_is_write(op->kind) && op->thread == ps->writer && op->map == p->map &&
+           op->start <= by;
 }
 
 void tl_an_op(struct tl_model *m, const struct tl_op *op, uint64_t idx)
@@ -178,10 +170,13 @@ void tl_an_op(struct tl_model *m, const struct tl_op *op, uint64_t idx)
             uint64_t ie = keep(m, e);
             add_race(m, ie, keep(m, &cur), false);
         }
-        if (an->writer_wait && writer_candidate(m, an, op)) {
-            keep(m, &cur);
-            an->cands[an->ncands++] = cur;
-            an->writer_wait = false; /* the write in flight at the panic */
+        for (size_t i = 0; i < an->nps; i++) {
+            struct pstate *ps = &an->ps[i];
+            if (ps->collecting && ps->ncands < NCANDS &&
+                writer_candidate(TL_AT(m->panics, struct tl_panic, i), ps, op)) {
+                keep(m, &cur);
+                ps->cands[ps->ncands++] = cur; /* written after the panic event */
+            }
         }
         rg->r[rg->head] = cur;
         rg->head = (rg->head + 1) % RING;
@@ -219,39 +214,42 @@ static void keep_shared(struct tl_model *m, struct analysis *an, struct recent *
     }
 }
 
-static struct recent synth(const struct tl_model *m, uint32_t thread, uint8_t kind)
+/* The detecting operation refused on entry: no event, an instant at the
+ * check (or at the panic event in traces without detect_ns). */
+static struct recent synth(uint32_t thread, uint32_t map, uint8_t kind, int64_t t)
 {
     struct recent r = {.idx = TL_NONE};
-    r.op.start = r.op.end = m->panic.ts;
+    r.op.start = r.op.end = t;
     r.op.thread = thread;
-    r.op.map = m->panic.map;
+    r.op.map = map;
     r.op.kind = kind;
     r.op.flags = TL_OP_SYNTH;
     return r;
 }
 
-void tl_an_panic(struct tl_model *m, uint32_t writer)
+void tl_an_panic(struct tl_model *m, uint32_t panic, uint32_t writer)
 {
     struct analysis *an = an_of(m);
-    const struct tl_panic *p = &m->panic;
+    an->ps = grow_array(an->ps, &an->cap_ps, panic + 1, sizeof *an->ps);
+    an->nps = panic + 1;
+    struct pstate *ps = &an->ps[panic];
+    const struct tl_panic *p = TL_AT(m->panics, struct tl_panic, panic);
     const struct recent *l = p->thread < an->nlast ? &an->last[p->thread] : NULL;
-    an->writer = writer;
+    ps->writer = writer;
     if (l && tl_kind_is_write(l->op.kind) && l->op.kind == p->op && l->op.map == p->map) {
-        an->det = *l;
-        an->have_det = true;
+        ps->det = *l;
+        ps->have_det = true;
     }
-    if (writer == UINT32_MAX)
+    ps->collecting = true;
+    if (writer == UINT32_MAX || p->map >= an->nrings)
         return;
     /* the writer's recent writes on the map, oldest first */
-    if (p->map < an->nrings) {
-        struct ring *rg = &an->rings[p->map];
-        for (uint32_t i = rg->n; i-- > 0;) {
-            struct recent *e = &rg->r[(rg->head + RING - 1 - i) % RING];
-            if (writer_candidate(m, an, &e->op))
-                an->cands[an->ncands++] = *e;
-        }
+    struct ring *rg = &an->rings[p->map];
+    for (uint32_t i = rg->n; i-- > 0;) {
+        struct recent *e = &rg->r[(rg->head + RING - 1 - i) % RING];
+        if (writer_candidate(p, ps, &e->op))
+            ps->cands[ps->ncands++] = *e;
     }
-    an->writer_wait = true;
 }
 
 void tl_analysis_free(struct tl_model *m)
@@ -263,6 +261,7 @@ void tl_analysis_free(struct tl_model *m)
         free(an->rings[i].r);
     free(an->rings);
     free(an->last);
+    free(an->ps);
     free(an);
     m->an = NULL;
 }
@@ -277,153 +276,117 @@ static int race_cmp(const void *x, const void *y)
     return (a->a > b->a) - (a->a < b->a);
 }
 
-/* The writer's colliding write among its candidates. The detector checked
- * at some time in [lo, panic]: after its write's event (detected at its
- * end) or after its previous event (refused on entry). Still held: the
- * writer's first write ending at or after lo that started before the
- * panic. Just finished: its last write started by `by` and ended before
- * the panic. NULL when the trace has no event for it. */
-static struct recent *pick_writer(struct analysis *an, int64_t lo, int64_t by, bool held,
-                                  int64_t panic)
-{
-    struct recent *best = NULL;
-    for (uint32_t i = 0; i < an->ncands; i++) {
-        struct recent *c = &an->cands[i];
-        if (held && c->op.end >= lo && c->op.start <= panic)
-            return c;
-        if (!held && c->op.start <= by && c->op.end <= panic)
-            best = c;
-    }
-    return best;
-}
-
-/* Has the writer a write containing t? */
-static bool writer_holds(const struct analysis *an, int64_t t)
-{
-    for (uint32_t i = 0; i < an->ncands; i++)
-        if (an->cands[i].op.start <= t && an->cands[i].op.end >= t)
-            return true;
-    return false;
-}
-
-/* Keeps w as the panic's writer operation and records the panic's race. */
-static void pair_panic(struct tl_model *m, struct analysis *an, struct recent *w)
+/* Keeps w as panic p's writer operation and records the panic's race. */
+static void pair_panic(struct tl_model *m, struct analysis *an, struct tl_panic *p,
+                       struct recent *w)
 {
     keep_shared(m, an, w);
-    m->panic_writer_op = w->idx;
-    TL_AT(m->ops, struct tl_op, m->panic_writer_op)->flags |= TL_OP_PANIC;
+    p->writer_op_idx = w->idx;
+    p->writer_verdict = TL_WRITER_EVENT;
+    TL_AT(m->ops, struct tl_op, w->idx)->flags |= TL_OP_PANIC;
     for (size_t i = 0; i < m->races.len; i++) {
         struct tl_race *r = TL_AT(m->races, struct tl_race, i);
-        if ((r->a == m->panic_op && r->b == m->panic_writer_op) ||
-            (r->b == m->panic_op && r->a == m->panic_writer_op)) {
+        if ((r->a == p->det_op && r->b == w->idx) || (r->b == p->det_op && r->a == w->idx)) {
             r->from_panic = true;
             return;
         }
     }
-    add_race(m, m->panic_op, m->panic_writer_op, true);
+    add_race(m, p->det_op, w->idx, true);
 }
 
-/* A synthesized operation of thread ending at t, started after the
- * thread's last event (at most SYNTH_BACK before t). */
-static struct recent synth_before(const struct tl_model *m, uint32_t thread, uint8_t kind,
-                                  int64_t after, int64_t t)
+/* The writer's colliding write, as the panic event names it (writer_tid,
+ * writer_op): that thread's last write of that operation on the map that
+ * started by the check, whatever its end, since a writer can be
+ * descheduled for milliseconds between its event and its release of the
+ * map. A start up to SKEW_SLACK after the check counts only when none
+ * started before it (two CPUs' clocks). NULL: none in the trace. */
+static struct recent *colliding_write(const struct tl_panic *p, struct pstate *ps)
 {
-    struct recent r = synth(m, thread, kind);
-    r.op.end = t;
-    r.op.start = after > t - SYNTH_BACK && after <= t ? after : t - SYNTH_BACK;
-    return r;
-}
-
-static void finish_panic_exact(struct tl_model *m, struct analysis *an)
-{
-    const struct tl_panic *p = &m->panic;
-    const int64_t det_t = p->detect;
-    if (!(p->at_end && an->have_det)) {
-        const struct recent *l = p->thread < an->nlast ? &an->last[p->thread] : NULL;
-        int64_t after = l && l->op.kind ? l->op.end : INT64_MIN;
-        an->det = synth_before(m, p->thread, p->op, after, det_t);
-    }
-    keep_shared(m, an, &an->det);
-    m->panic_op = an->det.idx;
-    TL_AT(m->ops, struct tl_op, m->panic_op)->flags |= TL_OP_PANIC;
-    if (an->writer == UINT32_MAX || p->writer_tid <= 0)
-        return;
-    /* detect_ns is read a little after the check (tens to a few hundred
-     * ns: the detector first takes the map's cache line for the freeze), so
-     * the writer may have begun its next write by then: prefer the latest
-     * write of the operation the panic names */
-    struct recent *best = NULL, *best_kind = NULL, *late_kind = NULL;
-    for (uint32_t i = 0; i < an->ncands; i++) {
-        struct recent *c = &an->cands[i];
-        if (c->op.start > det_t) {
-            if (c->op.kind == p->writer_op && c->op.start <= det_t + SKEW_SLACK &&
-                (!late_kind || c->op.start < late_kind->op.start))
-                late_kind = c;
+    struct recent *before = NULL, *after = NULL;
+    for (uint32_t i = 0; i < ps->ncands; i++) {
+        struct recent *c = &ps->cands[i];
+        if (c->op.kind != p->writer_op)
             continue;
+        if (c->op.start <= p->detect) {
+            if (!before || c->op.start >= before->op.start)
+                before = c;
+        } else if (!after || c->op.start < after->op.start) {
+            after = c;
         }
-        if (!best || c->op.start >= best->op.start)
-            best = c;
-        if (c->op.kind == p->writer_op && (!best_kind || c->op.start >= best_kind->op.start))
-            best_kind = c;
     }
-    bool kind_held = best_kind && best_kind->op.end >= det_t - HELD_SLACK;
-    struct recent w;
-    if (p->writer_held) {
-        /* the writer word names the held write's operation exactly */
-        if (kind_held)
-            w = *best_kind;
-        else if (late_kind)
-            w = *late_kind;
-        else
-            w = synth_before(m, an->writer, p->writer_op, best ? best->op.end : INT64_MIN, det_t);
-    } else if (kind_held || best) {
-        w = kind_held ? *best_kind : *best;
-    } else {
-        w = synth_before(m, an->writer, p->writer_op, INT64_MIN, det_t);
-    }
-    pair_panic(m, an, &w);
+    return before ? before : after;
 }
 
-static void finish_panic(struct tl_model *m, struct analysis *an)
+/* Traces whose panic event has detect_ns and at_end. */
+static void finish_panic_exact(struct tl_model *m, struct analysis *an, struct tl_panic *p,
+                               struct pstate *ps)
 {
-    if (!m->panic.present || !an)
+    if (!(p->at_end && ps->have_det))
+        ps->det = synth(p->thread, p->map, p->op, p->detect);
+    keep_shared(m, an, &ps->det);
+    p->det_op = ps->det.idx;
+    TL_AT(m->ops, struct tl_op, p->det_op)->flags |= TL_OP_PANIC;
+    if (ps->writer == UINT32_MAX || p->writer_tid <= 0)
         return;
-    if (m->panic.has_detect) {
-        finish_panic_exact(m, an);
+    struct recent *w = colliding_write(p, ps);
+    /* writer_done 0: its write was not over when the panic event was
+     * emitted, so only an event written after it can be that write */
+    if (w && p->has_writer_done && !p->writer_done && p->writer_held && w->op.end <= p->ts)
+        w = NULL;
+    if (w) {
+        pair_panic(m, an, p, w);
         return;
     }
-    const struct tl_panic *p = &m->panic;
-    bool held = p->writer_held;
-    bool known_writer = an->writer != UINT32_MAX && p->writer_tid > 0;
-    /* The detecting thread's last write is the detected operation when the
-     * check at its end failed: certain when the writer had finished
-     * (writer_held 0), else when a write of the writer's contains its end.
-     * Otherwise the operation was refused on entry and left no event: it is
-     * drawn from the thread's previous event (at most SYNTH_BACK before)
-     * to the panic. */
-    if (an->have_det && held && known_writer && !writer_holds(an, an->det.op.end))
-        an->have_det = false;
-    if (!an->have_det) {
-        const struct recent *l = p->thread < an->nlast ? &an->last[p->thread] : NULL;
-        an->det = synth(m, p->thread, p->op);
-        if (l && l->op.kind && l->op.end <= p->ts)
-            an->det.op.start = l->op.end > p->ts - SYNTH_BACK ? l->op.end : p->ts - SYNTH_BACK;
-    }
-    keep_shared(m, an, &an->det);
-    m->panic_op = an->det.idx;
-    TL_AT(m->ops, struct tl_op, m->panic_op)->flags |= TL_OP_PANIC;
-    if (!known_writer)
+    p->writer_verdict = p->has_writer_done && !p->writer_done && p->writer_held
+                            ? TL_WRITER_UNFINISHED : TL_WRITER_NO_EVENT;
+}
+
+/* Traces made before detect_ns existed: the panic event's time stands in
+ * for the check. The detecting thread's last write is the detected
+ * operation when it is of the panic's kind on the map; the writer's is its
+ * last write of writer_op on the map that started by the panic. */
+static void finish_panic_legacy(struct tl_model *m, struct analysis *an, struct tl_panic *p,
+                                struct pstate *ps)
+{
+    if (!ps->have_det)
+        ps->det = synth(p->thread, p->map, p->op, p->ts);
+    keep_shared(m, an, &ps->det);
+    p->det_op = ps->det.idx;
+    TL_AT(m->ops, struct tl_op, p->det_op)->flags |= TL_OP_PANIC;
+    if (ps->writer == UINT32_MAX || p->writer_tid <= 0)
         return;
-    const struct tl_op *d = &an->det.op;
-    struct recent *wr = pick_writer(an, (d->flags & TL_OP_SYNTH) ? d->start : d->end, d->end,
-                                    held, p->ts);
-    struct recent w = wr ? *wr : synth(m, an->writer, p->writer_op);
-    pair_panic(m, an, &w);
+    struct recent *w = NULL;
+    for (uint32_t i = 0; i < ps->ncands; i++) {
+        struct recent *c = &ps->cands[i];
+        if (c->op.kind == p->writer_op && c->op.start <= p->ts &&
+            (!w || c->op.start >= w->op.start))
+            w = c;
+    }
+    if (w)
+        pair_panic(m, an, p, w);
+    else
+        p->writer_verdict = TL_WRITER_NO_EVENT;
+}
+
+static void finish_panics(struct tl_model *m, struct analysis *an)
+{
+    for (size_t i = 0; an && i < m->panics.len && i < an->nps; i++) {
+        struct tl_panic *p = TL_AT(m->panics, struct tl_panic, i);
+        if (p->has_detect)
+            finish_panic_exact(m, an, p, &an->ps[i]);
+        else
+            finish_panic_legacy(m, an, p, &an->ps[i]);
+    }
+    if (m->panics.len) {
+        m->panic = *TL_AT(m->panics, struct tl_panic, 0);
+        m->panic_op = m->panic.det_op;
+        m->panic_writer_op = m->panic.writer_op_idx;
+    }
 }
 
 void tl_analyze(struct tl_model *m)
 {
-    finish_panic(m, m->an);
+    finish_panics(m, m->an);
     if (m->races.len)
         qsort(m->races.data, m->races.len, sizeof(struct tl_race), race_cmp);
     for (int k = 0; k < TL_NKINDS; k++) {

@@ -24,7 +24,7 @@ enum ev {
 };
 
 #define MAXF 8
-#define MAXOPT 2
+#define MAXOPT 3
 
 /* The payload fields each event needs, in the order decode_event reads
  * them (docs/tracepoints.md). */
@@ -51,7 +51,7 @@ static const struct evdesc {
 /* Fields an event may lack (added to the contract later); read after the
  * required ones, as indices MAXF + i, when present. */
 static const char *const optfields[EV_N][MAXOPT] = {
-    [EV_PANIC] = {"detect_ns", "at_end"},
+    [EV_PANIC] = {"detect_ns", "at_end", "writer_done"},
 };
 
 enum { CTX_VTID, CTX_VPID, CTX_PROCNAME, CTX_N };
@@ -83,6 +83,8 @@ struct tl_decoder {
     uint32_t *map_grow;           /* per map: current grow index, UINT32_MAX none */
     size_t map_grow_cap;
     bool warned_ctx, warned_clock;
+    int32_t last_pid_seen;        /* the newest entry of m->pids */
+    bool any_pid_seen;
 };
 
 struct tl_decoder *tl_decoder_new(struct tl_model *m)
@@ -372,6 +374,33 @@ static void add_op(struct tl_decoder *d, struct tl_op *op)
     tl_an_op(m, op, idx);
 }
 
+/* Keeps the list of processes in the trace (for --pid's messages and the
+ * per-process report); consecutive events mostly share one. */
+static void note_pid(struct tl_decoder *d, int32_t vpid)
+{
+    if (d->any_pid_seen && d->last_pid_seen == vpid)
+        return;
+    d->any_pid_seen = true;
+    d->last_pid_seen = vpid;
+    const int32_t *p = d->m->pids.data;
+    for (size_t i = 0; i < d->m->pids.len; i++)
+        if (p[i] == vpid)
+            return;
+    *(int32_t *)tl_vec_push(&d->m->pids) = vpid;
+}
+
+/* The panic already decoded for process vpid, or NULL (at most one per
+ * process: libmap stops at its first). */
+static const struct tl_panic *panic_of(const struct tl_model *m, int32_t vpid)
+{
+    for (size_t i = 0; i < m->panics.len; i++) {
+        const struct tl_panic *p = TL_AT(m->panics, struct tl_panic, i);
+        if (TL_AT(m->threads, struct tl_thread, p->thread)->vpid == vpid)
+            return p;
+    }
+    return NULL;
+}
+
 static void decode_event(struct tl_decoder *d, const bt_message *msg)
 {
     struct tl_model *m = d->m;
@@ -387,12 +416,6 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
         m->nother_events++;
         return;
     }
-    m->nevents++;
-    if (ts < m->first_ts)
-        m->first_ts = ts;
-    if (ts > m->last_ts)
-        m->last_ts = ts;
-
     int32_t vpid = 0, vtid = 0;
     const char *procname = NULL;
     const bt_field *cx = bt_event_borrow_common_context_field_const(ev);
@@ -405,6 +428,16 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
             procname = bt_field_string_get_value(bt_field_structure_borrow_member_field_by_index_const(
                 cx, (uint64_t)c->ctx[CTX_PROCNAME]));
     }
+    note_pid(d, vpid);
+    if (m->only_pid && vpid != m->only_pid) {
+        m->nfiltered_events++;
+        return;
+    }
+    m->nevents++;
+    if (ts < m->first_ts)
+        m->first_ts = ts;
+    if (ts > m->last_ts)
+        m->last_ts = ts;
     uint32_t thread = tl_decoder_thread(d, vpid, vtid, procname);
     const bt_field *pl = bt_event_borrow_payload_field_const(ev);
     uint64_t addr = rd(pl, c, 0);
@@ -506,10 +539,12 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
         mp->last_B = (uint8_t)rd(pl, c, 1);
         break;
     case EV_PANIC: {
-        struct tl_panic *p = &m->panic;
-        if (p->present)
+        if (panic_of(m, vpid))
             break; /* at most one per process; keep the first */
+        struct tl_panic *p = tl_vec_push(&m->panics);
+        uint32_t pi = (uint32_t)(m->panics.len - 1);
         p->present = true;
+        p->det_op = p->writer_op_idx = TL_NONE;
         p->ts = ts;
         p->thread = thread;
         p->map = map;
@@ -534,6 +569,10 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
             p->detect = ts - back;
             p->at_end = rd(pl, c, MAXF + 1) != 0;
         }
+        if (c->has_opt[2]) {
+            p->has_writer_done = true;
+            p->writer_done = rd(pl, c, MAXF + 2) != 0;
+        }
         uint32_t writer = UINT32_MAX;
         if (p->writer_tid > 0) {
             writer = tl_decoder_thread(d, vpid, p->writer_tid, NULL);
@@ -541,7 +580,7 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
             if (!wt->procname[0] && procname)
                 snprintf(wt->procname, sizeof wt->procname, "%s", procname);
         }
-        tl_an_panic(m, writer);
+        tl_an_panic(m, pi, writer);
         break;
     }
     default:

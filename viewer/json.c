@@ -65,9 +65,61 @@ static void map_ref(FILE *out, const struct tl_model *m, uint32_t i)
             mp->vpid);
 }
 
+static const char *const verdicts[] = {"unknown", "completed", "unfinished", "no_event"};
+
+static void panic_obj(FILE *out, const struct tl_model *m, const struct tl_panic *p)
+{
+    fputc('{', out);
+    map_ref(out, m, p->map);
+    fprintf(out, ", \"ts_ns\": %" PRId64 ", \"kind\": %u, \"message\": ", p->ts, p->kind);
+    str(out, p->message);
+    if (p->has_detect)
+        fprintf(out, ", \"detect_ns\": %" PRId64, p->detect);
+    else
+        fputs(", \"detect_ns\": null", out);
+    fprintf(out, ", \"tid\": %d, \"op\": \"%s\", \"writer_tid\": %d, \"writer_op\": \"%s\""
+            ", \"writer_held\": %s, \"writer_write\": \"%s\",\n    \"detector\": ", p->tid,
+            tl_kind_name(p->op), p->writer_tid, tl_kind_name(p->writer_op),
+            p->writer_held ? "true" : "false", verdicts[p->writer_verdict & 3]);
+    op_obj(out, m, p->det_op);
+    fputs(",\n    \"writer\": ", out);
+    op_obj(out, m, p->writer_op_idx);
+    fputs("}", out);
+}
+
+/* Every process with events in the model: pid, name, threads, panic. */
+static void processes(FILE *out, const struct tl_model *m)
+{
+    bool first = true;
+    for (size_t i = 0; i < m->threads.len; i++) {
+        const struct tl_thread *t = TL_AT(m->threads, struct tl_thread, i);
+        size_t nthreads = 0;
+        bool seen = false;
+        for (size_t j = 0; j < m->threads.len; j++) {
+            const struct tl_thread *u = TL_AT(m->threads, struct tl_thread, j);
+            if (u->vpid == t->vpid) {
+                seen = seen || j < i;
+                nthreads++;
+            }
+        }
+        if (seen)
+            continue;
+        bool panicked = false;
+        for (size_t k = 0; k < m->panics.len; k++) {
+            const struct tl_panic *p = TL_AT(m->panics, struct tl_panic, k);
+            panicked = panicked || TL_AT(m->threads, struct tl_thread, p->thread)->vpid == t->vpid;
+        }
+        fprintf(out, "%s\n    {\"pid\": %d, \"procname\": ", first ? "" : ",", t->vpid);
+        str(out, t->procname);
+        fprintf(out, ", \"threads\": %zu, \"panic\": %s}", nthreads, panicked ? "true" : "false");
+        first = false;
+    }
+    if (!first)
+        fputs("\n  ", out);
+}
+
 void tl_print_json(FILE *out, const struct tl_model *m, const struct tl_view *v)
 {
-    const struct tl_panic *p = &m->panic;
     fprintf(out, "{\n  \"version\": 1,\n  \"first_ns\": %" PRId64 ", \"last_ns\": %" PRId64
             ",\n  \"window\": {\"from_ns\": %" PRId64 ", \"to_ns\": %" PRId64 "},\n"
             "  \"events\": %" PRIu64 ", \"other_events\": %" PRIu64
@@ -75,21 +127,18 @@ void tl_print_json(FILE *out, const struct tl_model *m, const struct tl_view *v)
             m->first_ts, m->last_ts, v->from, v->to, m->nevents, m->nother_events,
             m->discarded_events, m->discarded_packets);
     fputs("  \"panic\": ", out);
-    if (p->present) {
-        fputc('{', out);
-        map_ref(out, m, p->map);
-        fprintf(out, ", \"ts_ns\": %" PRId64 ", \"kind\": %u, \"message\": ", p->ts, p->kind);
-        str(out, p->message);
-        fprintf(out, ", \"tid\": %d, \"op\": \"%s\", \"writer_tid\": %d, \"writer_op\": \"%s\""
-                ", \"writer_held\": %s,\n    \"detector\": ", p->tid, tl_kind_name(p->op),
-                p->writer_tid, tl_kind_name(p->writer_op), p->writer_held ? "true" : "false");
-        op_obj(out, m, m->panic_op);
-        fputs(",\n    \"writer\": ", out);
-        op_obj(out, m, m->panic_writer_op);
-        fputs("}", out);
-    } else {
+    if (m->panics.len)
+        panic_obj(out, m, TL_AT(m->panics, struct tl_panic, 0));
+    else
         fputs("null", out);
+    fputs(",\n  \"panics\": [", out);
+    for (size_t i = 0; i < m->panics.len; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        panic_obj(out, m, TL_AT(m->panics, struct tl_panic, i));
     }
+    fputs(m->panics.len ? "\n  ],\n  \"processes\": [" : "],\n  \"processes\": [", out);
+    processes(out, m);
+    fputs("]", out);
     fprintf(out, ",\n  \"races_total\": %" PRIu64 ",\n  \"races\": [", m->nraces);
     bool first = true;
     for (size_t i = 0; i < m->races.len; i++) {

@@ -29,6 +29,8 @@ static void usage(FILE *f)
           "from different threads) and a summary. With a panic the view opens on the race.\n"
           "\n"
           "Selection:\n"
+          "  --pid PID           only process PID (a trace may hold several; the report\n"
+          "                      lists every process and every panic)\n"
           "  --map ADDR          only the map at ADDR (e.g. 0x55d0c2a0)\n"
           "  --begin TIME        skip events before TIME: ns from origin, SECONDS.NANO,\n"
           "  --end TIME            HH:MM:SS[.NANO] or 'YYYY-MM-DD HH:MM:SS[.NANO]'\n"
@@ -189,6 +191,7 @@ int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"map", required_argument, NULL, 0},     {"begin", required_argument, NULL, 0},
+        {"pid", required_argument, NULL, 0},
         {"end", required_argument, NULL, 0},     {"last", required_argument, NULL, 0},
         {"summary", no_argument, NULL, 0},       {"race", no_argument, NULL, 0},
         {"json", no_argument, NULL, 0},          {"chrome", required_argument, NULL, 0},
@@ -252,12 +255,14 @@ static int view(const struct tl_options *opt)
     char err[256];
     struct tl_model m;
     tl_model_init(&m, !(o.summary || o.race || o.json) || o.chrome || o.html);
+    m.only_pid = o.pid;
     int status = tl_read_trace(&o, &m);
     if (status == TL_EXIT_OK) {
         const char *problem = tl_model_problem(&m, err, sizeof err);
         if (problem) {
             fprintf(stderr, TL_PROG ": %s: %s\n", o.input, problem);
-            status = TL_EXIT_INPUT;
+            /* a --pid the trace does not hold is a wrong argument, as --map's */
+            status = m.only_pid && m.nfiltered_events ? TL_EXIT_USAGE : TL_EXIT_INPUT;
         } else {
             tl_analyze(&m);
             status = tl_output(&m, &o, stdout);

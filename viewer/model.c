@@ -55,6 +55,8 @@ void tl_model_init(struct tl_model *m, bool keep_ops)
     vec_init(&m->grows, sizeof(struct tl_grow));
     vec_init(&m->evacs, sizeof(struct tl_evac));
     vec_init(&m->races, sizeof(struct tl_race));
+    vec_init(&m->panics, sizeof(struct tl_panic));
+    vec_init(&m->pids, sizeof(int32_t));
     m->panic_op = m->panic_writer_op = TL_NONE;
     m->first_ts = INT64_MAX;
     m->last_ts = INT64_MIN;
@@ -72,6 +74,8 @@ void tl_model_free(struct tl_model *m)
     free(m->grows.data);
     free(m->evacs.data);
     free(m->races.data);
+    free(m->panics.data);
+    free(m->pids.data);
     for (int k = 0; k < TL_NKINDS; k++)
         tl_hist_free(&m->lat[k]);
     memset(m, 0, sizeof *m);

@@ -113,6 +113,21 @@ struct tl_panic {
     bool has_detect;
     int64_t detect;               /* ns from origin: when the access was detected */
     bool at_end;                  /* detected at the end of the detecting thread's own write */
+    /* writer_done (newer traces): the writer's colliding write was over,
+     * its event out, when the panic event was emitted */
+    bool has_writer_done, writer_done;
+    /* --- filled by tl_analyze --- */
+    uint64_t det_op, writer_op_idx; /* the colliding operations (indices in
+                                     * ops), TL_NONE when the trace has none */
+    uint8_t writer_verdict;       /* enum tl_writer_verdict */
+};
+
+/* What the trace says of the writer's colliding write (tl_panic). */
+enum tl_writer_verdict {
+    TL_WRITER_UNKNOWN = 0,    /* the panic names no writer thread */
+    TL_WRITER_EVENT = 1,      /* its write completed: writer_op_idx is its event */
+    TL_WRITER_UNFINISHED = 2, /* still writing when the panic was reported, no event */
+    TL_WRITER_NO_EVENT = 3,   /* the trace holds no event of it (lost, or not traced) */
 };
 
 /* Two operations on one map, from different threads, whose intervals
@@ -157,10 +172,17 @@ struct tl_model {
     struct tl_vec grows;     /* struct tl_grow */
     struct tl_vec evacs;     /* struct tl_evac */
     struct tl_vec races;     /* struct tl_race, filled by tl_analyze */
+    struct tl_vec panics;    /* struct tl_panic: every panic, at most one per
+                              * process, in trace order */
+    /* The panic the views focus on (a copy of the first in panics, made by
+     * tl_analyze) and its two colliding operations (indices in ops), or
+     * TL_NONE when the trace does not hold them. */
     struct tl_panic panic;
-    /* the panic's two colliding operations (indices in ops), or UINT64_MAX
-     * when the trace does not hold them; filled by tl_analyze */
     uint64_t panic_op, panic_writer_op;
+    /* --pid: only this process's events are decoded (0: all) */
+    int32_t only_pid;
+    uint64_t nfiltered_events;   /* libmap events of other processes, skipped */
+    struct tl_vec pids;          /* int32_t: every process seen, in order */
     int64_t first_ts, last_ts;   /* of all libmap events seen */
     uint64_t nevents;            /* libmap events decoded */
     uint64_t nother_events;      /* events of other providers, ignored */
@@ -192,7 +214,8 @@ void tl_model_free(struct tl_model *m);
  * pointer is valid until the next push on the same vector. */
 void *tl_vec_push(struct tl_vec *v);
 
-/* Derives panic_op / panic_writer_op, finishes the race list (sorted by
+/* Pairs every panic with its two operations (and sets the focused panic,
+ * panic_op / panic_writer_op), finishes the race list (sorted by
  * start, the panic's pair first) and the latency percentiles. Call once,
  * after the last event. */
 void tl_analyze(struct tl_model *m);

@@ -4,6 +4,7 @@
  * setter, by long name, that checks its value.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +65,13 @@ int tl_opt_set(struct tl_options *o, const char *name, const char *v, char *err,
             return bad(err, len, name, v, "expecting a map address such as 0x55d0c2a0");
         o->have_map = true;
         o->map_addr = a;
+    } else if (strcmp(name, "pid") == 0) {
+        char *end;
+        errno = 0;
+        long pid = strtol(v, &end, 10);
+        if (end == v || *end || errno || pid <= 0 || pid > INT32_MAX)
+            return bad(err, len, name, v, "expecting a process id such as 4242");
+        o->pid = (int32_t)pid;
     } else if (strcmp(name, "begin") == 0 || strcmp(name, "end") == 0) {
         if (!*v)
             return bad(err, len, name, v, "expecting a time");

@@ -16,6 +16,14 @@ const char *tl_model_problem(const struct tl_model *m, char *buf, size_t len)
 {
     if (m->nevents)
         return NULL;
+    if (m->only_pid && m->nfiltered_events) {
+        int n = snprintf(buf, len, "no libmap events of pid %d; the trace holds pid",
+                         (int)m->only_pid);
+        const int32_t *p = m->pids.data;
+        for (size_t i = 0; i < m->pids.len && n > 0 && (size_t)n < len; i++)
+            n += snprintf(buf + n, len - (size_t)n, "%s %d", i ? "," : "", (int)p[i]);
+        return buf;
+    }
     if (m->nother_events)
         snprintf(buf, len, "the trace holds no libmap events (%llu events of other "
                  "providers); record with libmap-record, or enable 'libmap:*' in the session",
@@ -127,9 +135,10 @@ static int export_file(const char *path, const char *what, const struct tl_model
 static bool any_race(const struct tl_model *m, const struct tl_view *v)
 {
     if (v->map == TL_NONE)
-        return m->nraces || m->panic.present;
-    if (m->panic.present && m->panic.map == v->map)
-        return true;
+        return m->nraces || m->panics.len;
+    for (size_t i = 0; i < m->panics.len; i++)
+        if (TL_AT(m->panics, struct tl_panic, i)->map == v->map)
+            return true;
     for (size_t i = 0; i < m->races.len; i++) {
         const struct tl_race *r = TL_AT(m->races, struct tl_race, i);
         if (TL_AT(m->ops, struct tl_op, r->a)->map == v->map)

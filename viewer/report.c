@@ -1,9 +1,11 @@
 /*
  * report.c — the race report and the summary, as text.
  *
- * Race report: for a panic, the map, both threads and both operations with
- * their times, the overlap and the message; then (or, without a panic,
- * only) every other overlapping write pair, up to MAX_LISTED.
+ * Race report: for every panic (one per process), the map, both threads
+ * and both operations with their times, the overlap and the message (or
+ * why the writer's operation has no event); then (or, without a panic,
+ * only) every other overlapping write pair, up to MAX_LISTED. A trace of
+ * several processes says so first.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -24,29 +26,96 @@ static void print_op(FILE *out, const struct tl_model *m, const char *role, cons
     const struct tl_thread *t = thr(m, op->thread);
     fprintf(out, "  %-13s tid %d (%s)  %-7s ", role, t->vtid, t->procname[0] ? t->procname : "?",
             tl_kind_name(op->kind));
-    if ((op->flags & TL_OP_SYNTH) && op->start < op->end)
-        fprintf(out, "checked in %s .. %s (no event: %s)\n", tl_fmt_ts(op->start, b1),
-                tl_fmt_ts(op->end, b2),
-                op->thread == m->panic.thread ? "refused on entry by the check"
-                                              : "its write had not completed at the abort");
-    else if (op->flags & TL_OP_SYNTH)
-        fprintf(out, "at %s (no event: %s)\n", tl_fmt_ts(op->end, b1),
-                op->thread == m->panic.thread ? "refused on entry by the check"
-                                              : "its write had not completed at the abort");
+    if (op->flags & TL_OP_SYNTH)
+        fprintf(out, "at %s (no event: refused on entry by the check)\n",
+                tl_fmt_ts(op->end, b1));
     else
         fprintf(out, "%s .. %s (%s)\n", tl_fmt_ts(op->start, b1), tl_fmt_ts(op->end, b2),
                 tl_fmt_dur(op->end - op->start, b3));
 }
 
-static void print_overlap(FILE *out, const struct tl_race *r)
+/* The writer side of a panic whose colliding write has no event. */
+static void print_writer_without_event(FILE *out, const struct tl_model *m,
+                                       const struct tl_panic *p)
+{
+    if (p->writer_verdict == TL_WRITER_UNKNOWN) {
+        fprintf(out, "  %-13s unknown (the panic names no writer thread)\n", "other writer");
+        return;
+    }
+    const char *name = "?";
+    for (size_t i = 0; i < m->threads.len; i++) {
+        const struct tl_thread *t = thr(m, (uint32_t)i);
+        if (t->vtid == p->writer_tid && t->vpid == thr(m, p->thread)->vpid && t->procname[0])
+            name = t->procname;
+    }
+    fprintf(out, "  %-13s tid %d (%s)  %-7s no event: %s\n", "other writer", p->writer_tid, name,
+            tl_kind_name(p->writer_op),
+            p->writer_verdict == TL_WRITER_UNFINISHED
+                ? "its write had not finished when the panic was reported"
+                : "the trace holds none of its writes of this kind before the check");
+}
+
+static void print_overlap(FILE *out, const struct tl_race *r, const struct tl_panic *p)
 {
     char b1[32], b2[32], b3[32];
     if (r->overlap_end >= r->overlap_start)
         fprintf(out, "  %-13s %s .. %s (%s)\n", "overlap", tl_fmt_ts(r->overlap_start, b1),
                 tl_fmt_ts(r->overlap_end, b2), tl_fmt_dur(r->overlap_end - r->overlap_start, b3));
+    else if (p && p->writer_held)
+        fprintf(out, "  %-13s none in the trace: the writer's event came %s before the check, "
+                "and it still held the map (descheduled before releasing it)\n", "overlap",
+                tl_fmt_dur(r->overlap_start - r->overlap_end, b3));
     else
         fprintf(out, "  %-13s none in the trace (the writer had just finished, %s before)\n",
                 "overlap", tl_fmt_dur(r->overlap_start - r->overlap_end, b3));
+}
+
+/* The race record of panic p's pair, or NULL. */
+static const struct tl_race *panic_race(const struct tl_model *m, const struct tl_panic *p)
+{
+    for (size_t i = 0; i < m->races.len; i++) {
+        const struct tl_race *r = TL_AT(m->races, struct tl_race, i);
+        if (r->from_panic && ((r->a == p->det_op && r->b == p->writer_op_idx) ||
+                              (r->b == p->det_op && r->a == p->writer_op_idx)))
+            return r;
+    }
+    return NULL;
+}
+
+static void print_panic(FILE *out, const struct tl_model *m, const struct tl_panic *p,
+                        const char *hi, const char *lo)
+{
+    char lab[32], b1[32];
+    const struct tl_map *mp = TL_AT(m->maps, struct tl_map, p->map);
+    const struct tl_thread *dt = thr(m, p->thread);
+    fprintf(out, "%sRACE on map %s (pid %d): %s%s\n", hi, tl_map_label(mp, lab), mp->vpid,
+            p->message, lo);
+    if (p->det_op != TL_NONE)
+        print_op(out, m, "detected by", TL_AT(m->ops, struct tl_op, p->det_op));
+    if (p->writer_op_idx != TL_NONE)
+        print_op(out, m, "other writer", TL_AT(m->ops, struct tl_op, p->writer_op_idx));
+    else
+        print_writer_without_event(out, m, p);
+    const struct tl_race *r = panic_race(m, p);
+    if (r)
+        print_overlap(out, r, p);
+    fprintf(out, "  %-13s %s on tid %d (%s): %s %s, writer tid %d %s (%s)\n", "panic",
+            tl_fmt_ts(p->ts, b1), p->tid, dt->procname, tl_kind_name(p->op),
+            p->kind == 1 ? "vs write" : "during a write", p->writer_tid,
+            tl_kind_name(p->writer_op), p->writer_held ? "still writing" : "just finished");
+}
+
+/* Processes with libmap events in the model. */
+static size_t nprocesses(const struct tl_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->threads.len; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = thr(m, (uint32_t)j)->vpid == thr(m, (uint32_t)i)->vpid;
+        n += !seen;
+    }
+    return n;
 }
 
 static bool race_in_view(const struct tl_model *m, const struct tl_view *v, const struct tl_race *r)
@@ -57,29 +126,18 @@ static bool race_in_view(const struct tl_model *m, const struct tl_view *v, cons
 void tl_print_races(FILE *out, const struct tl_model *m, const struct tl_view *v, bool color)
 {
     const char *hi = color ? "\033[1;31m" : "", *lo = color ? "\033[0m" : "";
-    const struct tl_panic *p = &m->panic;
-    char lab[32], b1[32];
-    bool panic_here = p->present && (v->map == TL_NONE || v->map == p->map);
-    if (panic_here) {
-        const struct tl_map *mp = TL_AT(m->maps, struct tl_map, p->map);
-        const struct tl_thread *dt = thr(m, p->thread);
-        fprintf(out, "%sRACE on map %s (pid %d): %s%s\n", hi, tl_map_label(mp, lab), mp->vpid,
-                p->message, lo);
-        if (m->panic_op != TL_NONE)
-            print_op(out, m, "detected by", TL_AT(m->ops, struct tl_op, m->panic_op));
-        if (m->panic_writer_op != TL_NONE)
-            print_op(out, m, "other writer", TL_AT(m->ops, struct tl_op, m->panic_writer_op));
-        else
-            fprintf(out, "  %-13s unknown (the panic names no writer thread)\n", "other writer");
-        for (size_t i = 0; i < m->races.len; i++) {
-            const struct tl_race *r = TL_AT(m->races, struct tl_race, i);
-            if (r->from_panic)
-                print_overlap(out, r);
-        }
-        fprintf(out, "  %-13s %s on tid %d (%s): %s %s, writer tid %d %s (%s)\n", "panic",
-                tl_fmt_ts(p->ts, b1), p->tid, dt->procname, tl_kind_name(p->op),
-                p->kind == 1 ? "vs write" : "during a write", p->writer_tid,
-                tl_kind_name(p->writer_op), p->writer_held ? "still writing" : "just finished");
+    char lab[32];
+    bool panic_here = false;
+    size_t np = nprocesses(m);
+    if (np > 1)
+        fprintf(out, "%zu processes in the trace, %zu panic%s (--pid PID shows one)\n", np,
+                m->panics.len, m->panics.len == 1 ? "" : "s");
+    for (size_t i = 0; i < m->panics.len; i++) {
+        const struct tl_panic *p = TL_AT(m->panics, struct tl_panic, i);
+        if (v->map != TL_NONE && v->map != p->map)
+            continue;
+        print_panic(out, m, p, hi, lo);
+        panic_here = true;
     }
     uint64_t nother = 0, listed = 0;
     for (size_t i = 0; i < m->races.len; i++) {
@@ -108,7 +166,7 @@ void tl_print_races(FILE *out, const struct tl_model *m, const struct tl_view *v
                 TL_AT(m->maps, struct tl_map, a->map)->vpid);
         print_op(out, m, "first", a);
         print_op(out, m, "second", TL_AT(m->ops, struct tl_op, r->b));
-        print_overlap(out, r);
+        print_overlap(out, r, NULL);
         listed++;
     }
     if (nother > listed)
@@ -137,6 +195,14 @@ static void print_counts(FILE *out, const uint64_t *nops)
     fputc('\n', out);
 }
 
+static const char *panics_word(const struct tl_model *m, char buf[32])
+{
+    if (m->panics.len <= 1)
+        return m->panics.len ? "panic" : "no panic";
+    snprintf(buf, 32, "%zu panics", m->panics.len);
+    return buf;
+}
+
 void tl_print_summary(FILE *out, const struct tl_model *m, bool full)
 {
     uint64_t tot[TL_NKINDS] = {0}, ngrows = 0, nsame = 0;
@@ -147,7 +213,7 @@ void tl_print_summary(FILE *out, const struct tl_model *m, bool full)
         ngrows += mp->ngrows;
         nsame += mp->nsame_size_grows;
     }
-    char b1[32];
+    char b1[32], b2[32];
     uint64_t nraces = m->nraces;
     fprintf(out, "summary: %" PRIu64 " libmap events over %s, %zu thread%s, %zu map%s, %" PRIu64
             " writes, %" PRIu64 " grows (%" PRIu64 " same-size), %" PRIu64
@@ -155,7 +221,7 @@ void tl_print_summary(FILE *out, const struct tl_model *m, bool full)
             m->nevents, tl_fmt_dur(m->last_ts - m->first_ts, b1), m->threads.len,
             m->threads.len == 1 ? "" : "s", m->maps.len, m->maps.len == 1 ? "" : "s",
             writes(tot), ngrows, nsame, m->nevacuations,
-            m->panic.present ? "panic" : "no panic", nraces, nraces == 1 ? "" : "s",
+            panics_word(m, b2), nraces, nraces == 1 ? "" : "s",
             m->discarded_events);
     if (!full)
         return;

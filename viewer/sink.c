@@ -15,6 +15,9 @@
 
 #include "viewer.h"
 
+/* Parameters with a value: chrome, html, map, pid, begin, end, last, width, color. */
+#define TL_MAX_PARAMS 9
+
 struct sink {
     bt_message_iterator *it;
     struct tl_model *model;
@@ -22,7 +25,7 @@ struct sink {
     bool own;                  /* plugin mode: own model and options */
     struct tl_model own_model;
     struct tl_options opts;
-    char strs[8][256];         /* parameter values converted to strings */
+    char strs[TL_MAX_PARAMS][256]; /* parameter values converted to strings */
     int nstrs;
 };
 
@@ -32,8 +35,9 @@ const char tl_sink_help[] =
     "Reads libmap LTTng-UST events (docs/tracepoints.md) and prints, at the end,\n"
     "the per-thread timeline, the race report and a summary line.\n"
     "Parameters (as libmap-timeline's options): summary=true, race=true, json=true,\n"
-    "map=\"0xADDR\", last=\"5ms\", begin=NS, end=NS (view window, ns from origin),\n"
-    "width=N, color=\"auto|always|never\", chrome=\"FILE\", html=\"FILE\".\n"
+    "pid=PID, map=\"0xADDR\", last=\"5ms\", begin=NS, end=NS (view window, ns from\n"
+    "origin), width=N, color=\"auto|always|never\", chrome=\"FILE\",\n"
+    "html=\"FILE\".\n"
     "See docs/libmap-timeline.md.";
 
 struct param_ctx {
@@ -46,7 +50,7 @@ static bt_value_map_foreach_entry_const_func_status param(const char *key, const
 {
     struct param_ctx *pc = data;
     struct sink *s = pc->s;
-    char *buf = s->strs[s->nstrs < 8 ? s->nstrs : 7];
+    char *buf = s->strs[s->nstrs < TL_MAX_PARAMS ? s->nstrs : TL_MAX_PARAMS - 1];
     const char *val = buf;
     switch (bt_value_get_type(v)) {
     case BT_VALUE_TYPE_BOOL:
@@ -78,7 +82,7 @@ static bt_value_map_foreach_entry_const_func_status param(const char *key, const
     }
     if (val)
         s->nstrs++;
-    if (s->nstrs > 8 || tl_opt_set(&s->opts, key, val, pc->err, sizeof pc->err) != 0)
+    if (s->nstrs > TL_MAX_PARAMS || tl_opt_set(&s->opts, key, val, pc->err, sizeof pc->err) != 0)
         return BT_VALUE_MAP_FOREACH_ENTRY_CONST_FUNC_STATUS_ERROR;
     return BT_VALUE_MAP_FOREACH_ENTRY_CONST_FUNC_STATUS_OK;
 }
@@ -106,6 +110,7 @@ tl_sink_init(bt_self_component_sink *self, bt_self_component_sink_configuration 
         }
         bool keep = !s->opts.summary || s->opts.chrome || s->opts.html;
         tl_model_init(&s->own_model, keep);
+        s->own_model.only_pid = s->opts.pid;
         s->model = &s->own_model;
     }
     s->dec = tl_decoder_new(s->model);

@@ -10,7 +10,8 @@
  * colliding op > grow start > write > lookup/iteration/new/free >
  * evacuation. Below the lanes, one row per map that grows in the window
  * (= doubling, ~ same-size, | done) and a row marking the overlap of the
- * colliding writes (^) and the panic (!).
+ * colliding writes (^) and the panic (!). Lanes are sorted by process, and
+ * a trace of several processes gets a heading line per process.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -240,8 +241,11 @@ void tl_print_timeline(FILE *out, const struct tl_model *m, const struct tl_view
             put(&rows[lane_of[gr->thread]], col_of(&g, gr->start), 'G', 4, C_GROW);
     }
     bool panic_shown = m->panic.present && in_view(v, m->panic.map, m->panic.ts, m->panic.ts);
-    if (panic_shown && lane_of[m->panic.thread] != UINT32_MAX)
-        put(&rows[lane_of[m->panic.thread]], col_of(&g, m->panic.ts), '!', 6, C_PANIC);
+    for (size_t i = 0; i < m->panics.len; i++) { /* every process's panic */
+        const struct tl_panic *p = TL_AT(m->panics, struct tl_panic, i);
+        if (in_view(v, p->map, p->ts, p->ts) && lane_of[p->thread] != UINT32_MAX)
+            put(&rows[lane_of[p->thread]], col_of(&g, p->ts), '!', 6, C_PANIC);
+    }
 
     /* header */
     char b1[32], b2[32], b3[32];
@@ -253,8 +257,13 @@ void tl_print_timeline(FILE *out, const struct tl_model *m, const struct tl_view
             panic_shown && m->panic_op != TL_NONE && v->to - v->from < m->last_ts - m->first_ts
                 ? "  [race window]" : "");
     print_axis(out, &g);
+    /* lanes are sorted by process: a trace of several gets a line per process */
+    bool several = shown > 0 && TL_AT(m->threads, struct tl_thread, threads[0])->vpid !=
+                                    TL_AT(m->threads, struct tl_thread, threads[shown - 1])->vpid;
     for (size_t l = 0; l < shown; l++) {
         const struct tl_thread *t = TL_AT(m->threads, struct tl_thread, threads[l]);
+        if (several && (l == 0 || TL_AT(m->threads, struct tl_thread, threads[l - 1])->vpid != t->vpid))
+            fprintf(out, "  process %d (%s)\n", t->vpid, t->procname[0] ? t->procname : "?");
         bool racer = false;
         if (m->panic.present && (threads[l] == m->panic.thread ||
                                  (m->panic_writer_op != TL_NONE &&

@@ -34,6 +34,7 @@ struct tl_options {
     const char *chrome, *html;  /* output files, or NULL */
     bool have_map;
     uint64_t map_addr;
+    int32_t pid;                /* --pid: only this process (0: all) */
     const char *begin, *end;    /* as given (command: for the trimmer) */
     bool have_begin_ns, have_end_ns;
     int64_t begin_ns, end_ns;   /* when given as ns from origin */
@@ -67,9 +68,9 @@ uint32_t tl_decoder_thread(struct tl_decoder *d, int32_t vpid, int32_t vtid,
 
 /* analysis.c: the online part, fed by the decoder in event order. */
 void tl_an_op(struct tl_model *m, const struct tl_op *op, uint64_t idx);
-/* The panic event was decoded into m->panic; writer: lane of writer_tid
- * (UINT32_MAX when unknown). */
-void tl_an_panic(struct tl_model *m, uint32_t writer);
+/* A panic event was decoded into m->panics[panic]; writer: lane of
+ * writer_tid (UINT32_MAX when unknown). */
+void tl_an_panic(struct tl_model *m, uint32_t panic, uint32_t writer);
 void tl_analysis_free(struct tl_model *m);
 
 /* output.c: everything printed or written after the trace was read.

@@ -1,14 +1,20 @@
 /*
  * main.c — libmap-record: run COMMAND under a new LTTng session recording
- * libmap's events, end the session, say where the trace is, and exit with
- * COMMAND's status. The order of one run:
+ * libmap's events of COMMAND's processes only, end the session, say where
+ * the trace is, and exit with COMMAND's status. The order of one run:
  *
- *   find the probe library; start lttng-sessiond if none runs;
- *   set up the session (and the flight recorder's panic trigger); start it;
- *   run COMMAND with the probe preloaded, passing on signals sent to us;
+ *   find the probe library; fork COMMAND's process, held before exec in its
+ *   own UTS namespace (child.c);
+ *   with setup.lock (locks.c): start lttng-sessiond if none runs, remove
+ *   what dead recorders left, note what this run will make (owners.c);
+ *   set up the session (and the flight recorder's panic trigger), filtered
+ *   on COMMAND's namespace; start it;
+ *   let COMMAND run with the probe preloaded, passing on signals sent to us;
  *   flight recorder: if COMMAND died by a signal, make sure a snapshot
  *   exists (the trigger's, or one taken now);
- *   remove the trigger, destroy the session, stop the daemon we started.
+ *   remove the trigger, destroy the session; the last recorder stops the
+ *   daemon if a libmap-record started it and no session is left in it
+ *   (sessiond_share.c).
  *
  * A signal that arrives before COMMAND starts cancels the run after the
  * step in progress, still cleaning up; one that arrives while cleaning up
@@ -30,16 +36,25 @@
  * COMMAND died by SIGABRT, before taking one itself. */
 #define TRIGGER_WAIT_MS 3000
 
-static pid_t started_sessiond;
+/* What one run holds, for finish() to undo. */
+struct run {
+    struct child child;   /* COMMAND's process while held */
+    pid_t started;        /* the lttng-sessiond this run started, or 0 */
+    bool locked;          /* users.lock held (locks.c) */
+    bool claimed;         /* recorder-PID written (owners.c) */
+    bool session;         /* the session exists */
+    char trigger[128];    /* the trigger added, or "" */
+};
 
-static int finish(const struct options *o, const char *trigger, int status)
+static int finish(const struct options *o, struct run *r, int status)
 {
-    if (trigger != NULL)
-        session_teardown(o, trigger);
-    if (started_sessiond > 0) {
-        sessiond_stop(started_sessiond);
-        say(o, "stopped the lttng-sessiond it started (pid %ld)", (long)started_sessiond);
-    }
+    child_abort(&r->child);
+    if (r->session)
+        session_teardown(o, r->trigger);
+    if (r->claimed)
+        owners_release();
+    if (r->locked)
+        share_end(o, r->started);
     return status;
 }
 
@@ -159,6 +174,40 @@ static int output_ready(const char *dir)
     return 0;
 }
 
+/* With setup.lock held: a daemon, dead recorders' leftovers removed, this
+ * run's ownership noted; then users.lock. On failure finish() still ends
+ * the locks' protocol (share_end), so a daemon started here is stopped. */
+static int setup_shared(const struct options *o, struct run *r)
+{
+    if (locks_setup_begin() != 0)
+        return -1;
+    r->locked = true;
+    if (!sessiond_running()) {
+        r->started = sessiond_start();
+        if (r->started < 0) {
+            r->started = 0;
+            return -1;
+        }
+        if (r->started > 0) {
+            share_note_started(r->started);
+            say(o, "started lttng-sessiond (pid %ld)", (long)r->started);
+        }
+    } else {
+        share_forget_stale();
+    }
+    owners_cleanup(o);
+    char trigger[128];
+    session_trigger_name(o, trigger, sizeof trigger);
+    if (owners_claim(trigger) != 0)
+        return -1;
+    r->claimed = true;
+    if (locks_setup_end() != 0) {
+        r->locked = false;
+        return -1;
+    }
+    return 0;
+}
+
 static int record(const struct options *o)
 {
     signals_install();
@@ -168,21 +217,28 @@ static int record(const struct options *o)
     const char *probe = probe_find(o);
     if (probe == NULL)
         return EXIT_RECORD_FAILED;
-    if (!sessiond_running()) {
-        started_sessiond = sessiond_start();
-        if (started_sessiond < 0)
-            return EXIT_RECORD_FAILED;
-        if (started_sessiond > 0)
-            say(o, "started lttng-sessiond (pid %ld)", (long)started_sessiond);
+    struct run r;
+    memset(&r, 0, sizeof r);
+    if (child_start(o, probe, &r.child) != 0)
+        return EXIT_RECORD_FAILED;
+    if (r.child.uts_ns == 0)
+        say(o, "cannot give COMMAND its own UTS namespace (%s): recording its process (pid %ld) "
+            "only, not the processes it starts", strerror(r.child.unshare_errno),
+            (long)r.child.pid);
+    if (setup_shared(o, &r) != 0)
+        return finish(o, &r, signals_pending() ? 128 + signals_pending() : EXIT_RECORD_FAILED);
+    if (signals_pending())
+        return finish(o, &r, 128 + signals_pending());
+
+    char filter[128];
+    child_filter(&r.child, filter, sizeof filter);
+    r.session = true; /* session_setup cleans up after itself on failure */
+    if (session_setup(o, filter, r.trigger, sizeof r.trigger) != 0) {
+        r.session = false;
+        return finish(o, &r, EXIT_RECORD_FAILED);
     }
     if (signals_pending())
-        return finish(o, NULL, 128 + signals_pending());
-
-    char trigger[512];
-    if (session_setup(o, trigger, sizeof trigger) != 0)
-        return finish(o, NULL, EXIT_RECORD_FAILED);
-    if (signals_pending())
-        return finish(o, trigger, 128 + signals_pending());
+        return finish(o, &r, 128 + signals_pending());
     say(o, "session %s (%s) recording", o->session,
         o->mode == MODE_FLIGHT ? "flight recorder" : o->mode == MODE_LIVE ? "live"
         : o->mode == MODE_STREAM ? "streaming" : "local");
@@ -191,10 +247,10 @@ static int record(const struct options *o)
 
     char *before = (o->mode == MODE_FLIGHT && o->output) ? snapshots_list(o->output) : NULL;
     int termsig;
-    int status = child_run(o, probe, &termsig);
+    int status = child_run(o, &r.child, &termsig);
     if (o->flight && termsig != 0)
         flight_after_signal(o, termsig, before);
-    finish(o, trigger, status);
+    finish(o, &r, status);
     print_where(o, before, termsig);
     free(before);
     return status;

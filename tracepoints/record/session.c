@@ -2,12 +2,16 @@
  * session.c — the LTTng session of one libmap-record run: create it in the
  * chosen mode, one user-space channel "libmap" with per-UID buffers, the
  * libmap:* event rule (INFO and more severe, or everything with
- * --debug-events), the vtid/vpid/procname contexts, the flight recorder's
- * trigger, then start. Teardown removes the trigger (it belongs to the
- * daemon, not the session) and destroys the session, which flushes it.
+ * --debug-events) with a filter that keeps the traced process tree's events
+ * only (child.c), the vtid/vpid/procname contexts, the flight recorder's
+ * trigger on libmap:panic with the same filter, then start. The trigger is
+ * named libmap-record-PID-panic (PID: this recorder's), whatever the session
+ * is called. Teardown removes the trigger (it belongs to the daemon, not the
+ * session) and destroys the session, which flushes it.
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "record.h"
 
@@ -40,9 +44,10 @@ static int create(const struct options *o)
     return -1;
 }
 
-static int configure(const struct options *o)
+static int configure(const struct options *o, const char *filter)
 {
-    char sess[300], subbuf[64];
+    char sess[300], subbuf[64], filt[300];
+    snprintf(filt, sizeof filt, "--filter=%s", filter);
     snprintf(sess, sizeof sess, "--session=%s", o->session);
     snprintf(subbuf, sizeof subbuf, "--subbuf-size=%zu", o->buffer_size / NUM_SUBBUF);
     int rc = lttng(o, "create the channel", "enable-channel", "--userspace", sess, "--buffers-uid",
@@ -50,7 +55,7 @@ static int configure(const struct options *o)
                    (char *)NULL);
     if (rc == 0)
         rc = lttng(o, "enable the libmap events", "enable-event", "--userspace", sess,
-                   "--channel=" CHANNEL, "libmap:*",
+                   "--channel=" CHANNEL, filt, "libmap:*",
                    /* with --debug-events the list ends before the log level */
                    o->debug_events ? (char *)NULL : "--loglevel=INFO", (char *)NULL);
     if (rc == 0)
@@ -60,27 +65,38 @@ static int configure(const struct options *o)
     return rc;
 }
 
-static int add_trigger(const struct options *o, char *trigger, size_t triggersz)
+void session_trigger_name(const struct options *o, char *trigger, size_t triggersz)
 {
-    char name[300];
-    snprintf(trigger, triggersz, "%s-panic", o->session);
+    if (o->flight)
+        snprintf(trigger, triggersz, "libmap-record-%ld-panic", (long)getpid());
+    else if (triggersz > 0)
+        trigger[0] = '\0';
+}
+
+static int add_trigger(const struct options *o, const char *filter, char *trigger,
+                       size_t triggersz)
+{
+    char name[300], filt[300];
+    session_trigger_name(o, trigger, triggersz);
     snprintf(name, sizeof name, "--name=%s", trigger);
+    snprintf(filt, sizeof filt, "--filter=%s", filter);
     int rc = lttng(o, "add the libmap:panic trigger", "add-trigger", name,
-                   "--condition=event-rule-matches", "--type=user", "--name=libmap:panic",
+                   "--condition=event-rule-matches", "--type=user", "--name=libmap:panic", filt,
                    "--action=snapshot-session", (char *)o->session, (char *)NULL);
     if (rc != 0)
         trigger[0] = '\0';
     return rc;
 }
 
-int session_setup(const struct options *o, char *trigger, size_t triggersz)
+int session_setup(const struct options *o, const char *filter, char *trigger, size_t triggersz)
 {
     trigger[0] = '\0';
     if (create(o) != 0)
         return EXIT_RECORD_FAILED;
-    int rc = configure(o);
+    owners_note_session(o->session);
+    int rc = configure(o, filter);
     if (rc == 0 && o->flight)
-        rc = add_trigger(o, trigger, triggersz);
+        rc = add_trigger(o, filter, trigger, triggersz);
     if (rc == 0)
         rc = lttng(o, "start the session", "start", (char *)o->session, (char *)NULL);
     if (rc != 0) {

@@ -1,6 +1,6 @@
 /*
  * sessiond.c — the LTTng session daemon: is one running for us, start one,
- * stop the one we started.
+ * stop one by its PID (sessiond_share.c decides when).
  *
  * Where a daemon lives (lttng-sessiond(8), lttng-ctl): root's daemon uses
  * /var/run/lttng, a user's daemon $LTTNG_HOME/.lttng ($HOME when LTTNG_HOME
@@ -8,7 +8,7 @@
  * connection. A user in the tracing group may also use root's daemon, which
  * the lttng client tries first. lttng-sessiond --daemonize returns once the
  * daemon is ready and leaves its PID in RUNDIR/lttng-sessiond.pid: that PID,
- * checked to be an lttng-sessiond, is what we stop, and nothing else.
+ * checked to be an lttng-sessiond, is what may be stopped, and nothing else.
  */
 #include <errno.h>
 #include <limits.h>
@@ -39,7 +39,7 @@ static const char *user_rundir(void)
     return dir;
 }
 
-static const char *own_rundir(void) { return getuid() == 0 ? GLOBAL_RUNDIR : user_rundir(); }
+const char *sessiond_rundir(void) { return getuid() == 0 ? GLOBAL_RUNDIR : user_rundir(); }
 
 static bool accepts(const char *rundir)
 {
@@ -64,23 +64,23 @@ bool sessiond_running(void)
     return getuid() != 0 && accepts(user_rundir());
 }
 
-/* "lttng-sessiond" for a live (not zombie) lttng-sessiond process. */
-static bool is_live_sessiond(pid_t pid)
+static bool is_live_sessiond(pid_t pid) { return proc_alive_as(pid, "lttng-sessiond"); }
+
+pid_t sessiond_pid(void)
 {
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    const char *rundir = sessiond_rundir();
+    char path[PATH_MAX];
+    if (rundir == NULL)
+        return 0;
+    snprintf(path, sizeof path, "%s/%s", rundir, PID_FILE);
     FILE *f = fopen(path, "re");
-    if (f == NULL)
-        return false;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    /* "PID (comm) STATE ..." */
-    char *open = strchr(buf, '('), *close_ = strrchr(buf, ')');
-    if (open == NULL || close_ == NULL || close_[1] != ' ')
-        return false;
-    *close_ = '\0';
-    return strcmp(open + 1, "lttng-sessiond") == 0 && close_[2] != 'Z' && close_[2] != 'X';
+    long pid = 0;
+    if (f != NULL) {
+        if (fscanf(f, "%ld", &pid) != 1)
+            pid = 0;
+        fclose(f);
+    }
+    return pid > 0 && is_live_sessiond((pid_t)pid) ? (pid_t)pid : 0;
 }
 
 pid_t sessiond_start(void)
@@ -97,21 +97,13 @@ pid_t sessiond_start(void)
         fail("cannot start lttng-sessiond (status %d): %s", rc, *out ? out : "no message");
         return -1;
     }
-    const char *rundir = own_rundir();
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", rundir ? rundir : ".", PID_FILE);
-    FILE *f = fopen(path, "re");
-    long pid = 0;
-    if (f != NULL) {
-        if (fscanf(f, "%ld", &pid) != 1)
-            pid = 0;
-        fclose(f);
-    }
-    if (pid <= 0 || !is_live_sessiond((pid_t)pid)) {
-        fail("started lttng-sessiond but cannot find its PID in %s; it keeps running", path);
+    pid_t pid = sessiond_pid();
+    if (pid == 0) {
+        fail("started lttng-sessiond but cannot find its PID in %s/%s; it keeps running",
+             sessiond_rundir(), PID_FILE);
         return -1;
     }
-    return (pid_t)pid;
+    return pid;
 }
 
 bool sessiond_stop(pid_t pid)
