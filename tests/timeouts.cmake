@@ -124,8 +124,13 @@ set(LIBMAP_TEST_QUIET_SECONDS
   race_demo 1.9
   race_end_check 0.3
   race_iter_write 0.2
-  race_no_false_positive_mutex 0.7
-  race_no_false_positive_rwlock 0.5
+  race_natural_stress 7.4
+  race_no_false_positive_atomic 1.0
+  race_no_false_positive_condvar 0.9
+  race_no_false_positive_join 0.5
+  race_no_false_positive_mutex 0.4
+  race_no_false_positive_rwlock 0.3
+  race_no_false_positive_sem 0.7
   race_read_write 0.3
   race_write_write 0.7
   stacks_cxx_race_O0 6.5

@@ -1,8 +1,7 @@
 /*
  * alloc.c — every allocation the map makes: bucket arrays (with Go's
- * preallocated overflow buckets), key and value storage, and the lists that
- * keep released memory alive for racing readers and iterators (retired
- * arrays, the graveyard; see the top of internal.h).
+ * preallocated overflow buckets), key and value storage. What the map
+ * releases goes through retire.c first.
  */
 #include <stdlib.h>
 
@@ -137,113 +136,4 @@ void release_all_entries(struct libmap *m)
             if (!evacuated(b))
                 release_chain_entries(m, b);
         }
-}
-
-int graveyard_reserve(struct libmap *m)
-{
-    if (m->graveyard_len < m->graveyard_cap)
-        return 0;
-    size_t cap = m->graveyard_cap ? m->graveyard_cap * 2 : 16;
-    struct parked *g = map_alloc(m, cap * sizeof *g, false);
-    if (g == NULL)
-        return LIBMAP_ENOMEM;
-    if (m->graveyard_len)
-        memcpy(g, m->graveyard, m->graveyard_len * sizeof *g);
-    map_dealloc(m, m->graveyard, m->graveyard_cap * sizeof *g);
-    m->graveyard = g;
-    m->graveyard_cap = cap;
-    return 0;
-}
-
-void graveyard_flush(struct libmap *m)
-{
-    for (size_t i = 0; i < m->graveyard_len; i++) {
-        map_dealloc(m, m->graveyard[i].ptr, m->graveyard[i].size);
-        m->retired_bytes -= m->graveyard[i].size;
-    }
-    m->graveyard_len = 0;
-}
-
-/* Bytes of the heap overflow buckets in the chain after bucket b of the
- * array (preallocated ones are part of the array). */
-size_t heap_chain_bytes(const struct libmap *m, uint8_t *buckets, uint8_t *b)
-{
-    struct barray *a = barray_of(buckets);
-    size_t bs = m->t.bucket_size, bytes = 0;
-    uint8_t *lo = buckets, *hi = buckets + a->nbuckets * bs;
-    for (uint8_t *o = bucket_overflow(m, b); o != NULL; o = bucket_overflow(m, o))
-        if (o < lo || o >= hi)
-            bytes += bs;
-    return bytes;
-}
-
-/* Keep an old bucket array until a safe point, with the heap overflow
- * buckets chained from it: those evacuation left (counted as it went), or
- * with all_chains every chain (clear, mid-growth). */
-void retire_array(struct libmap *m, uint8_t *buckets, bool all_chains)
-{
-    struct barray *a = barray_of(buckets);
-    if (all_chains) {
-        a->chains_kept++;
-        a->chain_bytes = 0;
-        for (size_t i = 0; i < a->nbase; i++)
-            a->chain_bytes += heap_chain_bytes(m, buckets, bucket_at(m, buckets, i));
-    }
-    a->retired_next = m->retired;
-    m->retired = a;
-    m->retired_bytes += a->alloc_size + a->chain_bytes;
-}
-
-/* Park the heap overflow buckets chained from the array's buckets (clear
- * is about to zero the array), or free them when the graveyard cannot
- * grow (out of memory: then a racing reader may read freed memory). */
-void retire_chains(struct libmap *m, uint8_t *buckets)
-{
-    struct barray *a = barray_of(buckets);
-    size_t bs = m->t.bucket_size;
-    uint8_t *lo = buckets, *hi = buckets + a->nbuckets * bs;
-    for (size_t i = 0; i < a->nbase; i++) {
-        for (uint8_t *o = bucket_overflow(m, buckets + i * bs); o != NULL;) {
-            uint8_t *next = bucket_overflow(m, o);
-            if (o >= lo && o < hi) {
-                o = next; /* preallocated: part of the array */
-                continue;
-            }
-            if (graveyard_reserve(m) == 0) {
-                m->graveyard[m->graveyard_len++] = (struct parked){o, bs};
-                m->retired_bytes += bs;
-            } else {
-                map_dealloc(m, o, bs);
-            }
-            o = next;
-        }
-    }
-}
-
-/* The byte budget of retired memory that clear enforces. */
-#define RETIRE_MIN_BYTES ((size_t)256 << 10)
-
-void retire_if_over_budget(struct libmap *m)
-{
-    size_t budget = RETIRE_MIN_BYTES;
-    if (m->buckets != NULL && barray_of(m->buckets)->alloc_size > budget)
-        budget = barray_of(m->buckets)->alloc_size;
-    if (m->retired_bytes > budget && !iterators_live(m)) {
-        retired_free(m);
-        graveyard_flush(m);
-    }
-}
-
-/* Free retired arrays with the heap overflow buckets still chained to them. */
-void retired_free(struct libmap *m)
-{
-    while (m->retired != NULL) {
-        struct barray *a = m->retired;
-        m->retired = a->retired_next;
-        m->retired_bytes -= a->alloc_size + a->chain_bytes;
-        uint8_t *buckets = (uint8_t *)(a + 1);
-        if (a->chains_kept)
-            bucket_array_free_chains(m, buckets);
-        bucket_array_free(m, buckets);
-    }
 }

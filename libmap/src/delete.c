@@ -71,14 +71,14 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
     uint8_t *k = slot_key_k(m, b, i, kind);
     if (park) {
         /* reserved above; the iterator may still compare against it */
-        struct parked p = {key_data(m, k), m->t.key_size};
+        struct parked p = {key_data(m, k), m->t.key_size, 0};
         if (kind == LIBMAP_KEY_STRING) {
             libmap_str s;
             memcpy(&s, k, sizeof s);
-            p = (struct parked){(void *)s.ptr, s.len};
+            p = (struct parked){(void *)s.ptr, s.len, 0};
         }
         if (p.ptr != NULL)
-            m->graveyard[m->graveyard_len++] = p;
+            graveyard_push(m, p.ptr, p.size);
     } else {
         key_storage_free(m, k);
     }

@@ -148,6 +148,16 @@ static void freeze(const struct libmap *m, uint64_t word)
     atomic_store_explicit(&((struct libmap *)m)->writer, word, memory_order_relaxed);
 }
 
+/* The frozen map and its panic word, for map_refreeze. */
+static const struct libmap *frozen_map;
+static uint64_t frozen_word;
+
+void map_refreeze(void)
+{
+    if (frozen_map != NULL)
+        freeze(frozen_map, frozen_word);
+}
+
 bool map_panic_reached(int32_t tid)
 {
     unsigned n = atomic_load(&nlatecomers);
@@ -176,6 +186,8 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
     uint64_t frozen = ((uint64_t)(uint32_t)current_tid() << LIBMAP_WRITER_TID_SHIFT) |
                       LIBMAP_WRITER_PANIC | LIBMAP_WRITER_HELD | (uint64_t)op;
     freeze(m, frozen);
+    frozen_word = frozen;
+    frozen_map = m;
     int64_t detected_realtime = clock_ns(CLOCK_REALTIME);
     struct libmap_panic_record *r = &libmap_panic_record;
     const char *msg = panic_message(kind);
@@ -225,5 +237,6 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
     }
     put_str(&l, "\n");
     write_all(2, l.buf, l.len);
+    freeze(m, frozen); /* once more: the core shows the map frozen (map_refreeze) */
     abort();
 }

@@ -8,10 +8,12 @@
 #include "key.h"
 
 /* The bucket a lookup must search for hash: the new bucket, or during growth
- * the old one when it has not been evacuated yet. */
+ * the old one when it has not been evacuated yet. B is read first (see
+ * map_B): a reader racing hash_grow never indexes an array with a mask
+ * larger than the array. */
 static ALWAYS_INLINE uint8_t *home_bucket(const struct libmap *m, uint64_t hash)
 {
-    size_t mask = bucket_mask(m->B);
+    size_t mask = bucket_mask(map_B(m));
     uint8_t *b = bucket_at(m, m->buckets, hash & mask);
     if (UNLIKELY(m->oldbuckets != NULL)) {
         if (!same_size_grow(m))

@@ -116,7 +116,7 @@ int hash_grow(struct libmap *m)
     m->flags = flags;
     m->oldbuckets = m->buckets;
     m->buckets = nb;
-    m->B += bigger;
+    __atomic_store_n(&m->B, (uint8_t)(m->B + bigger), __ATOMIC_RELEASE); /* after the arrays: map_B */
     m->nevacuate = 0;
     m->noverflow = 0;
     m->next_overflow = next_overflow;
@@ -132,10 +132,7 @@ static void growth_done(struct libmap *m)
     uint8_t *old = m->oldbuckets;
     m->oldbuckets = NULL;
     m->flags &= (uint8_t)~F_SAME_SIZE_GROW;
-    if (!iterators_live(m)) {
-        retired_free(m);
-        graveyard_flush(m);
-    }
+    release_retired(m);
     retire_array(m, old, false);
 }
 

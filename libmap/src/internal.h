@@ -63,18 +63,16 @@
  *     - clear parks the current array's heap overflow buckets in
  *       m->graveyard (the array itself is zeroed in place and kept);
  *     - delete parks key storage there while an iterator is live.
- *   The safe points: the end of the next growth frees what was retired
- *   before it (the readers of that memory started two growths ago), and
- *   clear frees it when it exceeds a budget of max(RETIRE_MIN_BYTES, the
- *   current array's size); libmap_free frees everything. Nothing is freed
- *   while an iterator is live (the map counts them in live_iters, from
- *   libmap_iter_init until libmap_iter_next returns false or
- *   libmap_iter_done). The cost: after growth to 2^B buckets the previous
- *   old array (2^(B-1) buckets, a third of the map's bucket memory) stays
- *   until the next growth ends; during a growth the peak is the new array,
- *   the old one and the one retired before it (docs/design.md has the
- *   measured figures). Go's iterator/oldIterator flags are kept as Go sets
- *   them, for postmortem display; they decide nothing here.
+ *   retire.c frees them at safe points (the end of a growth, clear) once
+ *   they are RETIRE_MIN_AGE_NS old, or oldest first when they exceed a
+ *   budget of twice the current array; libmap_free frees everything.
+ *   Nothing is freed while an iterator is live (the map counts them in
+ *   live_iters, from libmap_iter_init until libmap_iter_next returns false
+ *   or libmap_iter_done). The cost: a growing map keeps its earlier
+ *   arrays (2^(B-1) + 2^(B-2) + ... < 2^B buckets) for at least that age
+ *   (docs/performance.md has the measured peak). Go's iterator/oldIterator
+ *   flags are kept as Go sets them, for postmortem display; they decide
+ *   nothing here.
  */
 #ifndef LIBMAP_INTERNAL_H
 #define LIBMAP_INTERNAL_H
@@ -133,14 +131,16 @@ struct barray {
     size_t alloc_size;
     size_t nbase;                /* 2^B: buckets before the preallocated area */
     size_t chains_kept;          /* old buckets evacuated with their chain kept */
-    size_t chain_bytes;          /* heap overflow buckets in those chains (also
-                                  * keeps buckets 16-byte aligned) */
+    size_t chain_bytes;          /* heap overflow buckets in those chains */
+    uint64_t retired_ns;         /* CLOCK_MONOTONIC when it was retired */
+    uint64_t pad;                /* keeps buckets 16-byte aligned */
 };
 
 /* A key allocation whose free is deferred (see the top comment). */
 struct parked {
     void *ptr;
     size_t size;
+    uint64_t retired_ns;  /* CLOCK_MONOTONIC when it was retired */
 };
 
 /* Go's maptype: per-map key/value description and bucket geometry. */
@@ -274,6 +274,11 @@ static inline uint8_t tophash(uint64_t hash)
 static inline size_t bucket_shift(uint8_t B) { return (size_t)1 << B; }
 static inline size_t bucket_mask(uint8_t B) { return bucket_shift(B) - 1; }
 static inline bool growing(const struct libmap *m) { return m->oldbuckets != NULL; }
+/* B for indexing m->buckets or m->oldbuckets read after it. hash_grow
+ * stores the new arrays, then B with release: a reader that sees the new B
+ * sees the new (larger) array, and one that sees the old B indexes either
+ * array in range, even when it races the growth (no instruction on x86). */
+static inline uint8_t map_B(const struct libmap *m) { return __atomic_load_n(&m->B, __ATOMIC_ACQUIRE); }
 static inline bool same_size_grow(const struct libmap *m) { return m->flags & F_SAME_SIZE_GROW; }
 /* Number of buckets before the current growth started. */
 static inline size_t noldbuckets(const struct libmap *m)
@@ -308,17 +313,19 @@ void bucket_array_free(struct libmap *m, uint8_t *buckets);
 void key_storage_free(struct libmap *m, uint8_t *kslot);
 void value_storage_free(struct libmap *m, uint8_t *vslot);
 void release_all_entries(struct libmap *m);
-void graveyard_flush(struct libmap *m);
-void retired_free(struct libmap *m);
-void retire_array(struct libmap *m, uint8_t *buckets, bool chains);
-void retire_chains(struct libmap *m, uint8_t *buckets);
-void retire_if_over_budget(struct libmap *m);
-size_t heap_chain_bytes(const struct libmap *m, uint8_t *buckets, uint8_t *b);
 static inline bool iterators_live(const struct libmap *m)
 {
     return atomic_load_explicit(&((struct libmap *)m)->live_iters, memory_order_relaxed) != 0;
 }
+
+/* ---- retirement (retire.c) ---- */
 int graveyard_reserve(struct libmap *m);
+void graveyard_push(struct libmap *m, void *ptr, size_t size); /* after a reserve */
+void retire_array(struct libmap *m, uint8_t *buckets, bool all_chains);
+void retire_chains(struct libmap *m, uint8_t *buckets);
+size_t heap_chain_bytes(const struct libmap *m, uint8_t *buckets, uint8_t *b);
+void release_retired(struct libmap *m);     /* a safe point: what is old enough */
+void release_all_retired(struct libmap *m); /* libmap_free */
 
 /* ---- randomness (rand.c) ---- */
 uint64_t libmap_rand(void);
@@ -350,6 +357,11 @@ _Noreturn void map_panic(const struct libmap *m, enum libmap_panic_kind kind, en
  * then stops there for good): its last write, and that write's event, are
  * complete. The tracing layer's panic waits for the colliding writer so. */
 bool map_panic_reached(int32_t tid);
+/* Store the panic word over the frozen map's writer word again. A writer
+ * that loaded the word just before the freeze overwrites it with its own
+ * store and goes on writing; the panic path repeats the freeze while it
+ * waits, so that such a writer stops at its next check. */
+void map_refreeze(void);
 extern libmap_write_hook map_write_hook;
 extern void *map_write_hook_ctx;
 

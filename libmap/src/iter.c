@@ -32,7 +32,7 @@ void libmap_iter_init(libmap_iter *it, libmap *m)
         return;
     }
     uint64_t r = libmap_rand();
-    it->B = m->B;
+    it->B = map_B(m); /* before the array: a racing growth cannot pair a new B with the old array */
     it->buckets = m->buckets;
     it->clearseq = m->clearseq;
     it->start_bucket = (size_t)r & bucket_mask(m->B);

@@ -144,8 +144,7 @@ static void release_arrays(struct libmap *m)
         bucket_array_free(m, m->oldbuckets);
         m->oldbuckets = NULL;
     }
-    retired_free(m);
-    graveyard_flush(m);
+    release_all_retired(m);
 }
 
 void libmap_free(libmap *m)
@@ -174,7 +173,7 @@ void libmap_free(libmap *m)
 static void clear_arrays(struct libmap *m)
 {
     release_all_entries(m);
-    retire_if_over_budget(m);
+    release_retired(m);
     if (m->oldbuckets != NULL) {
         retire_array(m, m->oldbuckets, true);
         m->oldbuckets = NULL;

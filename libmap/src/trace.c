@@ -198,6 +198,7 @@ void trace_panic(const struct libmap_panic_record *r, uint64_t writer_word, bool
     while (held && !map_panic_reached(r->writer_tid) && trace_clock() < give_up) {
         struct timespec step = {0, 50 * 1000};
         nanosleep(&step, NULL); /* and leave the CPU to the writer */
+        map_refreeze();         /* a writer past its check may have unfrozen the map */
     }
     /* Whether the colliding write's event is out: it had finished (not
      * held), or the writer reached its final check (its event came before,

@@ -8,6 +8,7 @@
  * an old bucket, while that doubling finishes and a same-size growth starts.
  */
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "internal.h"
@@ -275,8 +276,13 @@ static void storage_kept_case(const struct kspec *ks)
     }
     CHECK(yielded >= n / 2);
     CHECK_EQ(live_iters(m), 0);
-    /* the end of the next growth releases what was kept, and retires
-     * that growth's old array in turn */
+    /* once a second has passed (retire.c's minimum age), the end of the
+     * next growth releases what was kept, and retires that growth's old
+     * array in turn */
+    CHECK(im->retired != NULL && im->graveyard_len > 0);
+    struct timespec age = {1, 50 * 1000 * 1000};
+    while (nanosleep(&age, &age) != 0)
+        ;
     uint64_t i = 2000;
     for (; im->oldbuckets == NULL; i++)
         CHECK_EQ(libmap_assign(m, key_encode(ks, i, &kb), val), LIBMAP_INSERTED);
