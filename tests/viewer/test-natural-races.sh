@@ -17,6 +17,8 @@
 
 RUNS=${RUNS:-20}
 ulimit -c unlimited
+# In a sanitizer build: cores (ASan disables them), and libmap's abort alone
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0:handle_abort=0:detect_leaks=0"
 case $(cat /proc/sys/kernel/core_pattern) in
     core*) ;;
     *) echo "SKIP: core files go elsewhere (core_pattern: $(cat /proc/sys/kernel/core_pattern))"
