@@ -23,14 +23,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Operation kinds. The first five match libmap's `enum libmap_op` codes used
- * by the panic event's `op` and `writer_op` fields. */
+#include <libmap/debug.h> /* the operation and panic-kind codes the events carry */
+
+/* Operation kinds. The first five are libmap's `enum libmap_op` codes, which
+ * the panic event's `op` and `writer_op` fields carry. */
 enum tl_kind {
-    TL_ASSIGN = 1,
-    TL_DELETE = 2,
-    TL_CLEAR = 3,
-    TL_LOOKUP = 4,
-    TL_ITERATE = 5,  /* one libmap:iterate step */
+    TL_ASSIGN = LIBMAP_OP_ASSIGN,
+    TL_DELETE = LIBMAP_OP_DELETE,
+    TL_CLEAR = LIBMAP_OP_CLEAR,
+    TL_LOOKUP = LIBMAP_OP_LOOKUP,
+    TL_ITERATE = LIBMAP_OP_ITERATE, /* one libmap:iterate step */
     TL_ITER_INIT = 6,
     TL_ITER_END = 7,
     TL_NEW = 8,
@@ -103,7 +105,7 @@ struct tl_panic {
     bool present;
     int64_t ts;
     uint32_t thread, map;         /* thread: the detecting thread's lane */
-    uint32_t kind;                /* 1 writes, 2 read and write, 3 iteration and write */
+    uint32_t kind;                /* enum libmap_panic_kind */
     char message[64];
     uint8_t op, writer_op;        /* enum tl_kind codes 1..5 */
     int32_t tid, writer_tid;

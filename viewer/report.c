@@ -101,7 +101,7 @@ static void print_panic(FILE *out, const struct tl_model *m, const struct tl_pan
         print_overlap(out, r, p);
     fprintf(out, "  %-13s %s on tid %d (%s): %s %s, writer tid %d %s (%s)\n", "panic",
             tl_fmt_ts(p->ts, b1), p->tid, dt->procname, tl_kind_name(p->op),
-            p->kind == 1 ? "vs write" : "during a write", p->writer_tid,
+            p->kind == LIBMAP_PANIC_CONCURRENT_WRITES ? "vs write" : "during a write", p->writer_tid,
             tl_kind_name(p->writer_op), p->writer_held ? "still writing" : "just finished");
 }
 
