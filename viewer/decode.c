@@ -401,79 +401,193 @@ static const struct tl_panic *panic_of(const struct tl_model *m, int32_t vpid)
     return NULL;
 }
 
+/* One libmap event being decoded: its class, payload and clock, and the
+ * thread and map it belongs to. */
+struct event {
+    const struct ecache *c;
+    const bt_field *pl;
+    const bt_clock_snapshot *cs;
+    int64_t ts;          /* ns from origin */
+    int32_t vpid;
+    const char *procname;
+    uint32_t thread, map;
+};
+
+/* ns from `then`, a value of the event's own clock (start_ns, detect_ns:
+ * CLOCK_MONOTONIC, LTTng's clock), to the event; 0 when not before it. */
+static int64_t ns_since(const struct event *e, uint64_t then)
+{
+    uint64_t now = bt_clock_snapshot_get_value(e->cs);
+    if (then > now)
+        return 0;
+    uint64_t cyc = now - then;
+    return e->c->freq == 1000000000u ? (int64_t)cyc
+                                     : (int64_t)((double)cyc * 1e9 / (double)e->c->freq);
+}
+
+static void decode_write(struct tl_decoder *d, const struct event *e, struct tl_op *op)
+{
+    struct tl_model *m = d->m;
+    const struct ecache *c = e->c;
+    op->kind = (uint8_t)(c->ev == EV_ASSIGN ? TL_ASSIGN : c->ev == EV_DELETE ? TL_DELETE : TL_CLEAR);
+    op->hash = rd(e->pl, c, 1);
+    op->result = (int8_t)rd(e->pl, c, 2);
+    op->count = rd(e->pl, c, 3);
+    op->B = (uint8_t)rd(e->pl, c, 4);
+    uint64_t start = rd(e->pl, c, 5);
+    if (start) /* 0: no start time was taken */
+        op->start = e->ts - ns_since(e, start);
+    struct tl_map *mp = TL_AT(m->maps, struct tl_map, e->map);
+    mp->last_count = op->count;
+    mp->last_B = op->B;
+    tl_hist_add(&m->lat[op->kind], op->end - op->start);
+    if (op->kind == TL_CLEAR)
+        end_grow(d, e->map, e->ts);
+    add_op(d, op);
+}
+
+static void decode_grow(struct tl_decoder *d, const struct event *e)
+{
+    struct tl_model *m = d->m;
+    end_grow(d, e->map, e->ts); /* a grow we never saw finish */
+    struct tl_grow *g = tl_vec_push(&m->grows);
+    g->start = e->ts;
+    g->end = -1;
+    g->map = e->map;
+    g->thread = e->thread;
+    g->old_B = (uint8_t)rd(e->pl, e->c, 1);
+    g->new_B = (uint8_t)rd(e->pl, e->c, 2);
+    g->same_size = rd(e->pl, e->c, 3) != 0;
+    g->count = rd(e->pl, e->c, 4);
+    g->noldbuckets = 1ull << g->old_B;
+    d->map_grow[e->map] = (uint32_t)(m->grows.len - 1);
+    struct tl_map *mp = TL_AT(m->maps, struct tl_map, e->map);
+    mp->ngrows++;
+    if (g->same_size)
+        mp->nsame_size_grows++;
+}
+
+static void decode_evacuate(struct tl_decoder *d, const struct event *e)
+{
+    struct tl_model *m = d->m;
+    uint32_t gi = d->map_grow[e->map];
+    m->nevacuations++;
+    TL_AT(m->maps, struct tl_map, e->map)->nevacuations++;
+    if (gi != UINT32_MAX)
+        TL_AT(m->grows, struct tl_grow, gi)->nevacuated++;
+    if (!m->keep_ops)
+        return;
+    struct tl_evac *ev = tl_vec_push(&m->evacs);
+    ev->ts = e->ts;
+    ev->map = e->map;
+    ev->thread = e->thread;
+    ev->grow = gi;
+    ev->oldbucket = rd(e->pl, e->c, 1);
+    ev->nevacuate = rd(e->pl, e->c, 2);
+    ev->noldbuckets = rd(e->pl, e->c, 3);
+}
+
+static void decode_panic(struct tl_decoder *d, const struct event *e)
+{
+    struct tl_model *m = d->m;
+    const struct ecache *c = e->c;
+    if (panic_of(m, e->vpid))
+        return; /* at most one per process; keep the first */
+    struct tl_panic *p = tl_vec_push(&m->panics);
+    uint32_t pi = (uint32_t)(m->panics.len - 1);
+    p->present = true;
+    p->det_op = p->writer_op_idx = TL_NONE;
+    p->ts = e->ts;
+    p->thread = e->thread;
+    p->map = e->map;
+    p->kind = (uint32_t)rd(e->pl, c, 1);
+    const char *msgs = bt_field_string_get_value(
+        bt_field_structure_borrow_member_field_by_index_const(e->pl, c->fidx[2]));
+    snprintf(p->message, sizeof p->message, "%s", msgs ? msgs : "");
+    p->op = (uint8_t)rd(e->pl, c, 3);
+    p->tid = (int32_t)rd(e->pl, c, 4);
+    p->writer_op = (uint8_t)rd(e->pl, c, 5);
+    p->writer_tid = (int32_t)rd(e->pl, c, 6);
+    p->writer_held = rd(e->pl, c, 7) != 0;
+    if (c->has_opt[0] && c->has_opt[1]) {
+        p->has_detect = true;
+        p->detect = e->ts - ns_since(e, rd(e->pl, c, MAXF + 0));
+        p->at_end = rd(e->pl, c, MAXF + 1) != 0;
+    }
+    if (c->has_opt[2]) {
+        p->has_writer_done = true;
+        p->writer_done = rd(e->pl, c, MAXF + 2) != 0;
+    }
+    uint32_t writer = UINT32_MAX;
+    if (p->writer_tid > 0) {
+        writer = tl_decoder_thread(d, e->vpid, p->writer_tid, NULL);
+        struct tl_thread *wt = TL_AT(m->threads, struct tl_thread, writer);
+        if (!wt->procname[0] && e->procname)
+            snprintf(wt->procname, sizeof wt->procname, "%s", e->procname);
+    }
+    tl_an_panic(m, pi, writer);
+}
+
+/* The vtid, vpid and procname contexts of an event (0 and NULL when the
+ * trace lacks them). */
+static void read_context(const bt_event *ev, const struct ecache *c, int32_t *vpid,
+                         int32_t *vtid, const char **procname)
+{
+    *vpid = *vtid = 0;
+    *procname = NULL;
+    const bt_field *cx = bt_event_borrow_common_context_field_const(ev);
+    if (!cx)
+        return;
+    if (c->ctx[CTX_VTID] >= 0)
+        *vtid = (int32_t)rd_ctx(cx, c, CTX_VTID);
+    if (c->ctx[CTX_VPID] >= 0)
+        *vpid = (int32_t)rd_ctx(cx, c, CTX_VPID);
+    if (c->ctx[CTX_PROCNAME] >= 0)
+        *procname = bt_field_string_get_value(
+            bt_field_structure_borrow_member_field_by_index_const(cx, (uint64_t)c->ctx[CTX_PROCNAME]));
+}
+
 static void decode_event(struct tl_decoder *d, const bt_message *msg)
 {
     struct tl_model *m = d->m;
     const bt_event *ev = bt_message_event_borrow_event_const(msg);
-    struct ecache *c = lookup_class(d, bt_event_borrow_class_const(ev));
-    if (c->ev == EV_OTHER) {
+    struct event e = {.c = lookup_class(d, bt_event_borrow_class_const(ev))};
+    const struct ecache *c = e.c;
+    e.cs = bt_message_event_borrow_default_clock_snapshot_const(msg);
+    if (c->ev == EV_OTHER ||
+        bt_clock_snapshot_get_ns_from_origin(e.cs, &e.ts) !=
+            BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
         m->nother_events++;
         return;
     }
-    const bt_clock_snapshot *cs = bt_message_event_borrow_default_clock_snapshot_const(msg);
-    int64_t ts;
-    if (bt_clock_snapshot_get_ns_from_origin(cs, &ts) != BT_CLOCK_SNAPSHOT_GET_NS_FROM_ORIGIN_STATUS_OK) {
-        m->nother_events++;
-        return;
-    }
-    int32_t vpid = 0, vtid = 0;
-    const char *procname = NULL;
-    const bt_field *cx = bt_event_borrow_common_context_field_const(ev);
-    if (cx) {
-        if (c->ctx[CTX_VTID] >= 0)
-            vtid = (int32_t)rd_ctx(cx, c, CTX_VTID);
-        if (c->ctx[CTX_VPID] >= 0)
-            vpid = (int32_t)rd_ctx(cx, c, CTX_VPID);
-        if (c->ctx[CTX_PROCNAME] >= 0)
-            procname = bt_field_string_get_value(bt_field_structure_borrow_member_field_by_index_const(
-                cx, (uint64_t)c->ctx[CTX_PROCNAME]));
-    }
-    note_pid(d, vpid);
-    if (m->only_pid && vpid != m->only_pid) {
+    int32_t vtid;
+    read_context(ev, c, &e.vpid, &vtid, &e.procname);
+    note_pid(d, e.vpid);
+    if (m->only_pid && e.vpid != m->only_pid) {
         m->nfiltered_events++;
         return;
     }
     m->nevents++;
-    if (ts < m->first_ts)
-        m->first_ts = ts;
-    if (ts > m->last_ts)
-        m->last_ts = ts;
-    uint32_t thread = tl_decoder_thread(d, vpid, vtid, procname);
-    const bt_field *pl = bt_event_borrow_payload_field_const(ev);
-    uint64_t addr = rd(pl, c, 0);
-    uint32_t map = find_map(d, vpid, addr, c->ev == EV_NEW);
-    struct tl_map *mp = TL_AT(m->maps, struct tl_map, map);
-    struct tl_op op = {.start = ts, .end = ts, .thread = thread, .map = map};
+    if (e.ts < m->first_ts)
+        m->first_ts = e.ts;
+    if (e.ts > m->last_ts)
+        m->last_ts = e.ts;
+    e.thread = tl_decoder_thread(d, e.vpid, vtid, e.procname);
+    e.pl = bt_event_borrow_payload_field_const(ev);
+    e.map = find_map(d, e.vpid, rd(e.pl, c, 0), c->ev == EV_NEW);
+    struct tl_map *mp = TL_AT(m->maps, struct tl_map, e.map);
+    struct tl_op op = {.start = e.ts, .end = e.ts, .thread = e.thread, .map = e.map};
 
     switch (c->ev) {
     case EV_ASSIGN:
     case EV_DELETE:
-    case EV_CLEAR: {
-        op.kind = (uint8_t)(c->ev == EV_ASSIGN ? TL_ASSIGN : c->ev == EV_DELETE ? TL_DELETE : TL_CLEAR);
-        op.hash = rd(pl, c, 1);
-        op.result = (int8_t)rd(pl, c, 2);
-        op.count = rd(pl, c, 3);
-        op.B = (uint8_t)rd(pl, c, 4);
-        uint64_t start = rd(pl, c, 5);
-        uint64_t value = bt_clock_snapshot_get_value(cs);
-        if (start && start <= value) {
-            uint64_t cyc = value - start;
-            int64_t dur = c->freq == 1000000000u ? (int64_t)cyc
-                        : (int64_t)((double)cyc * 1e9 / (double)c->freq);
-            op.start = ts - dur;
-        }
-        mp->last_count = op.count;
-        mp->last_B = op.B;
-        tl_hist_add(&m->lat[op.kind], op.end - op.start);
-        if (op.kind == TL_CLEAR)
-            end_grow(d, map, ts);
-        add_op(d, &op);
+    case EV_CLEAR:
+        decode_write(d, &e, &op);
         break;
-    }
     case EV_LOOKUP:
         op.kind = TL_LOOKUP;
-        op.hash = rd(pl, c, 1);
-        op.result = (int8_t)rd(pl, c, 2);
+        op.hash = rd(e.pl, c, 1);
+        op.result = (int8_t)rd(e.pl, c, 2);
         add_op(d, &op);
         break;
     case EV_ITER_INIT:
@@ -485,104 +599,31 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
         break;
     case EV_NEW:
         op.kind = TL_NEW;
-        mp->key_kind = (uint8_t)rd(pl, c, 1);
-        mp->value_size = rd(pl, c, 2);
-        mp->last_B = (uint8_t)rd(pl, c, 3);
+        mp->key_kind = (uint8_t)rd(e.pl, c, 1);
+        mp->value_size = rd(e.pl, c, 2);
+        mp->last_B = (uint8_t)rd(e.pl, c, 3);
         add_op(d, &op);
         break;
     case EV_FREE:
         op.kind = TL_FREE;
-        op.count = rd(pl, c, 1);
-        end_grow(d, map, ts);
+        op.count = rd(e.pl, c, 1);
+        end_grow(d, e.map, e.ts);
         add_op(d, &op);
-        mp = TL_AT(m->maps, struct tl_map, map);
-        mp->freed = true;
+        TL_AT(m->maps, struct tl_map, e.map)->freed = true;
         break;
-    case EV_GROW: {
-        end_grow(d, map, ts); /* a grow we never saw finish */
-        struct tl_grow *g = tl_vec_push(&m->grows);
-        g->start = ts;
-        g->end = -1;
-        g->map = map;
-        g->thread = thread;
-        g->old_B = (uint8_t)rd(pl, c, 1);
-        g->new_B = (uint8_t)rd(pl, c, 2);
-        g->same_size = rd(pl, c, 3) != 0;
-        g->count = rd(pl, c, 4);
-        g->noldbuckets = 1ull << g->old_B;
-        d->map_grow[map] = (uint32_t)(m->grows.len - 1);
-        mp->ngrows++;
-        if (g->same_size)
-            mp->nsame_size_grows++;
+    case EV_GROW:
+        decode_grow(d, &e);
         break;
-    }
-    case EV_EVACUATE: {
-        uint32_t gi = d->map_grow[map];
-        m->nevacuations++;
-        mp->nevacuations++;
-        if (gi != UINT32_MAX)
-            TL_AT(m->grows, struct tl_grow, gi)->nevacuated++;
-        if (m->keep_ops) {
-            struct tl_evac *e = tl_vec_push(&m->evacs);
-            e->ts = ts;
-            e->map = map;
-            e->thread = thread;
-            e->grow = gi;
-            e->oldbucket = rd(pl, c, 1);
-            e->nevacuate = rd(pl, c, 2);
-            e->noldbuckets = rd(pl, c, 3);
-        }
+    case EV_EVACUATE:
+        decode_evacuate(d, &e);
         break;
-    }
     case EV_GROW_DONE:
-        end_grow(d, map, ts);
-        mp->last_B = (uint8_t)rd(pl, c, 1);
+        end_grow(d, e.map, e.ts);
+        mp->last_B = (uint8_t)rd(e.pl, c, 1);
         break;
-    case EV_PANIC: {
-        if (panic_of(m, vpid))
-            break; /* at most one per process; keep the first */
-        struct tl_panic *p = tl_vec_push(&m->panics);
-        uint32_t pi = (uint32_t)(m->panics.len - 1);
-        p->present = true;
-        p->det_op = p->writer_op_idx = TL_NONE;
-        p->ts = ts;
-        p->thread = thread;
-        p->map = map;
-        p->kind = (uint32_t)rd(pl, c, 1);
-        const char *msgs = bt_field_string_get_value(
-            bt_field_structure_borrow_member_field_by_index_const(pl, c->fidx[2]));
-        snprintf(p->message, sizeof p->message, "%s", msgs ? msgs : "");
-        p->op = (uint8_t)rd(pl, c, 3);
-        p->tid = (int32_t)rd(pl, c, 4);
-        p->writer_op = (uint8_t)rd(pl, c, 5);
-        p->writer_tid = (int32_t)rd(pl, c, 6);
-        p->writer_held = rd(pl, c, 7) != 0;
-        if (c->has_opt[0] && c->has_opt[1]) {
-            /* detect_ns: CLOCK_MONOTONIC, the clock's own time base */
-            uint64_t det = rd(pl, c, MAXF + 0);
-            uint64_t value = bt_clock_snapshot_get_value(cs);
-            int64_t back = 0;
-            if (det <= value)
-                back = c->freq == 1000000000u ? (int64_t)(value - det)
-                       : (int64_t)((double)(value - det) * 1e9 / (double)c->freq);
-            p->has_detect = true;
-            p->detect = ts - back;
-            p->at_end = rd(pl, c, MAXF + 1) != 0;
-        }
-        if (c->has_opt[2]) {
-            p->has_writer_done = true;
-            p->writer_done = rd(pl, c, MAXF + 2) != 0;
-        }
-        uint32_t writer = UINT32_MAX;
-        if (p->writer_tid > 0) {
-            writer = tl_decoder_thread(d, vpid, p->writer_tid, NULL);
-            struct tl_thread *wt = TL_AT(m->threads, struct tl_thread, writer);
-            if (!wt->procname[0] && procname)
-                snprintf(wt->procname, sizeof wt->procname, "%s", procname);
-        }
-        tl_an_panic(m, pi, writer);
+    case EV_PANIC:
+        decode_panic(d, &e);
         break;
-    }
     default:
         break;
     }

@@ -10,11 +10,17 @@
 static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, void *value_out,
                                       int kind)
 {
+    /* The key is hashed before the entry check, as a writer does: the
+     * word read by the check then need not survive an out-of-line hash
+     * call (strings, bytes), which costs spills on the lookup's fast path.
+     * A write racing the hash (a clear changes the seed) is caught by the
+     * end check all the same. */
+    uint64_t hash = m->count != 0 ? key_hash(m, key, kind) : 0;
     uint64_t w0 = read_check(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP);
     /* traced: runs the lookup in trace.c, then the end check */
     LIBMAP_TRACE_LOOKUP(m, key, value_out, kind, w0);
     unsigned i;
-    uint8_t *b = map_find(m, key, kind, &i);
+    uint8_t *b = map_find_hashed(m, key, hash, kind, &i);
     bool found = b != NULL;
     if (found && value_out != NULL)
         copy_value(value_out, value_data(m, slot_value_k(m, b, i, kind)), m->t.value_size);

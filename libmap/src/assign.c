@@ -121,7 +121,7 @@ static ALWAYS_INLINE int assign_impl(struct libmap *m, const void *key, const vo
 again:;
     size_t bucket = hash & bucket_mask(m->B);
     if (UNLIKELY(growing(m))) {
-        rc = grow_work(m, bucket);
+        rc = grow_work(m, bucket, LIBMAP_OP_ASSIGN);
         if (rc != 0) {
             if (grew)
                 grow_rollback(m, &undo);

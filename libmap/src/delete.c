@@ -59,7 +59,7 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
         goto out;
     }
     if (growing(m))
-        (void)grow_work(m, hash & bucket_mask(m->B));
+        (void)grow_work(m, hash & bucket_mask(m->B), LIBMAP_OP_DELETE);
 
     uint8_t *first = home_bucket(m, hash);
     prefetch_bucket(m, first);

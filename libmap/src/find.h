@@ -46,16 +46,25 @@ static ALWAYS_INLINE uint8_t *chain_find(const struct libmap *m, uint8_t *b, con
     return NULL;
 }
 
+/* Find key, whose hash is known, in the map; returns its bucket and sets
+ * *slot, or NULL. */
+static ALWAYS_INLINE uint8_t *map_find_hashed(const struct libmap *m, const void *key,
+                                              uint64_t hash, int kind, unsigned *slot)
+{
+    if (m->count == 0)
+        return NULL;
+    uint8_t *b = home_bucket(m, hash);
+    prefetch_bucket(m, b);
+    return chain_find(m, b, key, tophash(hash), kind, slot);
+}
+
 /* Find key in the map; returns its bucket and sets *slot, or NULL. */
 static ALWAYS_INLINE uint8_t *map_find(const struct libmap *m, const void *key, int kind,
                                        unsigned *slot)
 {
     if (m->count == 0)
         return NULL;
-    uint64_t hash = key_hash(m, key, kind);
-    uint8_t *b = home_bucket(m, hash);
-    prefetch_bucket(m, b);
-    return chain_find(m, b, key, tophash(hash), kind, slot);
+    return map_find_hashed(m, key, key_hash(m, key, kind), kind, slot);
 }
 
 #endif /* LIBMAP_FIND_H */

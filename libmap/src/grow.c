@@ -9,6 +9,7 @@
  * the old bucket has a chain, they are reserved before anything moves, and a
  * failed reservation leaves the map untouched.
  */
+#include "detect.h"
 #include "key.h"
 #include "trace.h"
 
@@ -136,13 +137,13 @@ static void growth_done(struct libmap *m)
     retire_array(m, old, false);
 }
 
-static void advance_evacuation_mark(struct libmap *m, size_t newbit)
+static void advance_evacuation_mark(struct libmap *m, uint8_t *old, size_t newbit)
 {
     m->nevacuate++;
     size_t stop = m->nevacuate + 1024;
     if (stop > newbit)
         stop = newbit;
-    while (m->nevacuate != stop && evacuated(bucket_at(m, m->oldbuckets, m->nevacuate)))
+    while (m->nevacuate < stop && evacuated(bucket_at(m, old, m->nevacuate)))
         m->nevacuate++;
     if (m->nevacuate == newbit)
         growth_done(m);
@@ -173,11 +174,30 @@ static ALWAYS_INLINE void evac_move(struct libmap *m, uint8_t *ob, unsigned i, u
     d->moved++;
 }
 
-static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int kind)
+/* Whether evacuating old bucket `oldbucket` stays inside both arrays. It
+ * always does while the map has one writer at a time; a second writer
+ * racing this one (its own checks will report it) can leave the map's
+ * fields from two different growths, and then nothing may be written past
+ * an array: the map is reported as changed under this write instead. */
+static bool evacuation_fits(uint8_t *old, uint8_t *nb, size_t oldbucket, size_t newbit, bool same,
+                            size_t nevacuate)
 {
-    uint8_t *b0 = bucket_at(m, m->oldbuckets, oldbucket);
+    if (old == NULL || nb == NULL)
+        return false;
+    size_t nold = barray_of(old)->nbase, nnew = barray_of(nb)->nbase;
+    return oldbucket < nold && newbit <= nold && nevacuate <= newbit &&
+           oldbucket + (same ? 0 : newbit) < nnew;
+}
+
+static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, enum libmap_op op,
+                                       int kind)
+{
+    uint8_t *old = m->oldbuckets, *nb = m->buckets;
     size_t newbit = noldbuckets(m);
     bool same = same_size_grow(m);
+    if (UNLIKELY(!evacuation_fits(old, nb, oldbucket, newbit, same, m->nevacuate)))
+        map_panic(m, LIBMAP_PANIC_CONCURRENT_WRITES, op, writer_load(m), true);
+    uint8_t *b0 = bucket_at(m, old, oldbucket);
     if (evacuated(b0))
         goto advance;
 
@@ -199,9 +219,9 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
             return LIBMAP_ENOMEM;
     }
 
-    struct evac_dst xy[2] = {{bucket_at(m, m->buckets, oldbucket), 0, 0}, {NULL, 0, 0}};
+    struct evac_dst xy[2] = {{bucket_at(m, nb, oldbucket), 0, 0}, {NULL, 0, 0}};
     if (!same)
-        xy[1].b = bucket_at(m, m->buckets, oldbucket + newbit);
+        xy[1].b = bucket_at(m, nb, oldbucket + newbit);
     for (uint8_t *b = b0; b != NULL; b = bucket_overflow(m, b)) {
         for (unsigned i = 0; i < BUCKET_CNT; i++) {
             uint8_t top = b[i];
@@ -219,48 +239,48 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, int k
     /* The chain stays with the old array (freed when the array is, at a
      * later safe point): a racing reader or an iterator may be in it. */
     if (bucket_overflow(m, b0) != NULL) {
-        struct barray *a = barray_of(m->oldbuckets);
+        struct barray *a = barray_of(old);
         a->chains_kept++;
-        a->chain_bytes += heap_chain_bytes(m, m->oldbuckets, b0);
+        a->chain_bytes += heap_chain_bytes(m, old, b0);
     }
     if (oldbucket == m->nevacuate)
-        advance_evacuation_mark(m, newbit);
+        advance_evacuation_mark(m, old, newbit);
     LIBMAP_TRACE_EVACUATE(m, oldbucket, xy[0].moved, xy[1].moved, newbit);
     LIBMAP_TRACE_GROW_DONE(m);
     return 0;
 advance:
     if (oldbucket == m->nevacuate)
-        advance_evacuation_mark(m, newbit);
+        advance_evacuation_mark(m, old, newbit);
     LIBMAP_TRACE_GROW_DONE(m);
     return 0;
 }
 
-static int evacuate(struct libmap *m, size_t oldbucket)
+static int evacuate(struct libmap *m, size_t oldbucket, enum libmap_op op)
 {
     switch (m->t.key_kind) {
     case LIBMAP_KEY_U64:
-        return evacuate_impl(m, oldbucket, LIBMAP_KEY_U64);
+        return evacuate_impl(m, oldbucket, op, LIBMAP_KEY_U64);
     case LIBMAP_KEY_U32:
-        return evacuate_impl(m, oldbucket, LIBMAP_KEY_U32);
+        return evacuate_impl(m, oldbucket, op, LIBMAP_KEY_U32);
     case LIBMAP_KEY_STRING:
-        return evacuate_impl(m, oldbucket, LIBMAP_KEY_STRING);
+        return evacuate_impl(m, oldbucket, op, LIBMAP_KEY_STRING);
     default:
-        return evacuate_impl(m, oldbucket, LIBMAP_KEY_BYTES);
+        return evacuate_impl(m, oldbucket, op, LIBMAP_KEY_BYTES);
     }
 }
 
 #ifndef EVAC_AHEAD
 #define EVAC_AHEAD 1
 #endif
-int grow_work(struct libmap *m, size_t bucket)
+int grow_work(struct libmap *m, size_t bucket, enum libmap_op op)
 {
-    int rc = evacuate(m, bucket & oldbucket_mask(m));
+    int rc = evacuate(m, bucket & oldbucket_mask(m), op);
     if (rc != 0)
         return rc;
     /* Then make progress in order: EVAC_AHEAD buckets at nevacuate (a
      * failure here is retried later). */
     for (int n = 0; n < EVAC_AHEAD && growing(m); n++)
-        if (evacuate(m, m->nevacuate) != 0)
+        if (evacuate(m, m->nevacuate, op) != 0)
             break;
     return 0;
 }

@@ -335,7 +335,7 @@ uint64_t map_rand(struct libmap *m);
 
 /* ---- growth (grow.c) ---- */
 int hash_grow(struct libmap *m);
-int grow_work(struct libmap *m, size_t bucket);
+int grow_work(struct libmap *m, size_t bucket, enum libmap_op op);
 uint8_t *new_overflow(struct libmap *m, uint8_t *b);
 
 /* ---- detection (detect.c) ---- */

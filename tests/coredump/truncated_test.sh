@@ -20,14 +20,22 @@ oracle = json.load(open("oracle.json"))
 size = os.path.getsize("core")
 loads = [tuple(int(x, 16) for x in l.split()) for l in open("loads.txt")]
 
-def end_of(addr):
-    """File offset just past the PT_LOAD segment that holds addr."""
+PANIC_RECORD_MAX = 256  # bytes: sizeof(struct libmap_panic_record) is less
+
+def end_of(addr, instead=None):
+    """File offset just past the PT_LOAD segment that holds addr (or, when
+    no segment does, the one that holds `instead`)."""
     for off, va, filesz in loads:
         if va <= addr < va + filesz:
             return off + filesz
+    if instead is not None:
+        return end_of(instead)
     sys.exit("FAIL: address %#x is in no dumped segment of the full core" % addr)
 
-panic_end = end_of(int(full["panic"]["address"], 16))
+# the record's last byte too: it may start at the very end of a segment
+# (seen in the ASan build) and go on in the next one
+panic_at = int(full["panic"]["address"], 16)
+panic_end = max(end_of(panic_at), end_of(panic_at + PANIC_RECORD_MAX - 1, panic_at))
 heap_end = end_of(int(oracle["map"], 16))
 keep = max(panic_end, heap_end)       # the panic record and the map are before it
 cuts = sorted({size * p // 100 // 4096 * 4096 for p in (1, 10, 30, 50, 70, 90, 95, 98)} |
