@@ -9,6 +9,8 @@
  * the old bucket has a chain, they are reserved before anything moves, and a
  * failed reservation leaves the map untouched.
  */
+#include <time.h>
+
 #include "detect.h"
 #include "key.h"
 #include "trace.h"
@@ -189,6 +191,27 @@ static bool evacuation_fits(uint8_t *old, uint8_t *nb, size_t oldbucket, size_t 
            oldbucket + (same ? 0 : newbit) < nnew;
 }
 
+/* The map changed under this write: another writer is in it. When the
+ * word names that writer, report it. When the word is still ours (the
+ * other writer stored its word before ours and will find ours at its end
+ * check), wait a little for it to report (its panic freezes the map and
+ * this thread then stops in map_panic behind it), so that the report
+ * names both threads; after WAIT_OTHER_NS the writer is unknown. */
+#define WAIT_OTHER_NS 100000000 /* 100 ms */
+static _Noreturn void map_changed_under_write(struct libmap *m, enum libmap_op op)
+{
+    uint64_t w = writer_load(m);
+    struct timespec step = {0, 10000};
+    for (long waited = 0; (int32_t)(w >> LIBMAP_WRITER_TID_SHIFT) == current_tid() &&
+                          waited < WAIT_OTHER_NS; waited += step.tv_nsec) {
+        nanosleep(&step, NULL);
+        w = writer_load(m);
+    }
+    if ((int32_t)(w >> LIBMAP_WRITER_TID_SHIFT) == current_tid())
+        w = LIBMAP_WRITER_HELD | (uint64_t)op; /* TID 0: an unknown writer */
+    map_panic(m, LIBMAP_PANIC_CONCURRENT_WRITES, op, w, true);
+}
+
 static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, enum libmap_op op,
                                        int kind)
 {
@@ -196,7 +219,7 @@ static ALWAYS_INLINE int evacuate_impl(struct libmap *m, size_t oldbucket, enum 
     size_t newbit = noldbuckets(m);
     bool same = same_size_grow(m);
     if (UNLIKELY(!evacuation_fits(old, nb, oldbucket, newbit, same, m->nevacuate)))
-        map_panic(m, LIBMAP_PANIC_CONCURRENT_WRITES, op, writer_load(m), true);
+        map_changed_under_write(m, op);
     uint8_t *b0 = bucket_at(m, old, oldbucket);
     if (evacuated(b0))
         goto advance;
