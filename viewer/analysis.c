@@ -25,8 +25,10 @@
  *    no rule on how close its end is to the check can tell: the start can,
  *    since a thread's writes follow each other and the writer word names
  *    the write it was in. The candidates are its writes in the map's ring
- *    when the panic event comes, plus those written after the panic event
- *    (the write in flight passes libmap's mute). With writer_done 0 the
+ *    when the panic event comes and its last write of each kind (a
+ *    detector descheduled between its check and its clock read lets the
+ *    writer go on for more than the ring holds), plus those written after
+ *    the panic event (the write in flight passes libmap's mute). With writer_done 0 the
  *    write was not over when the panic event was emitted: only an event
  *    written after the panic event can be it. No candidate: the trace has
  *    no event of that write; nothing is drawn, and the report says which
@@ -75,6 +77,12 @@ struct analysis {
     struct recent *last;     /* per thread: its last operation */
     bool *last_valid;
     size_t nlast;
+    /* per thread and write kind (assign, delete, clear): its last write of
+     * that kind, wherever it is in its map's ring (a panic's writer may
+     * have written more than RING times between its colliding write and
+     * the panic event: a detector descheduled before reading the clock) */
+    struct recent *lastw;
+    size_t nlastw;
     struct pstate *ps;       /* per panic, as m->panics */
     size_t nps, cap_ps;
 };
@@ -178,6 +186,9 @@ void tl_an_op(struct tl_model *m, const struct tl_op *op, uint64_t idx)
                 ps->cands[ps->ncands++] = cur; /* written after the panic event */
             }
         }
+        an->lastw = grow_array(an->lastw, &an->nlastw, (size_t)(op->thread + 1) * 3,
+                               sizeof *an->lastw);
+        an->lastw[(size_t)op->thread * 3 + op->kind - TL_ASSIGN] = cur;
         rg->r[rg->head] = cur;
         rg->head = (rg->head + 1) % RING;
         if (rg->n < RING)
@@ -250,6 +261,18 @@ void tl_an_panic(struct tl_model *m, uint32_t panic, uint32_t writer)
         if (writer_candidate(p, ps, &e->op))
             ps->cands[ps->ncands++] = *e;
     }
+    /* and its last write of the panic's kind, if the ring no longer has it */
+    size_t k = (size_t)writer * 3 + p->writer_op - TL_ASSIGN;
+    if (!tl_kind_is_write(p->writer_op) || k >= an->nlastw)
+        return;
+    struct recent *lw = &an->lastw[k];
+    if (lw->op.kind == 0 || !writer_candidate(p, ps, &lw->op))
+        return;
+    for (uint32_t i = 0; i < ps->ncands; i++)
+        if (ps->cands[i].op.start == lw->op.start && ps->cands[i].op.end == lw->op.end)
+            return;
+    if (ps->ncands < NCANDS)
+        ps->cands[ps->ncands++] = *lw;
 }
 
 void tl_analysis_free(struct tl_model *m)
@@ -261,6 +284,7 @@ void tl_analysis_free(struct tl_model *m)
         free(an->rings[i].r);
     free(an->rings);
     free(an->last);
+    free(an->lastw);
     free(an->ps);
     free(an);
     m->an = NULL;
