@@ -59,17 +59,21 @@ uint8_t *bucket_array_new(struct libmap *m, uint8_t B, uint8_t **next_overflow)
     return buckets;
 }
 
+bool heap_overflow(const struct libmap *m, uint8_t *buckets, const uint8_t *o)
+{
+    return o < buckets || o >= buckets + barray_of(buckets)->nbuckets * (size_t)m->t.bucket_size;
+}
+
 /* Free the heap overflow buckets chained from the array's buckets. */
 void bucket_array_free_chains(struct libmap *m, uint8_t *buckets)
 {
     struct barray *a = barray_of(buckets);
     size_t bs = m->t.bucket_size, nbase = a->nbase;
-    uint8_t *lo = buckets, *hi = buckets + a->nbuckets * bs;
     for (size_t i = 0; i < nbase; i++) {
         uint8_t *o = bucket_overflow(m, buckets + i * bs);
         while (o != NULL) {
             uint8_t *next = bucket_overflow(m, o);
-            if (o < lo || o >= hi)
+            if (heap_overflow(m, buckets, o))
                 map_dealloc(m, o, bs);
             o = next;
         }

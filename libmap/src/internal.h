@@ -307,6 +307,9 @@ void *map_alloc(struct libmap *m, size_t size, bool zero);
 void map_dealloc(struct libmap *m, void *p, size_t size);
 uint8_t *bucket_array_new(struct libmap *m, uint8_t B, uint8_t **next_overflow);
 struct barray *barray_of(uint8_t *buckets);
+/* Whether overflow bucket o, chained from the array, is a heap block of its
+ * own (not one preallocated in the array). */
+bool heap_overflow(const struct libmap *m, uint8_t *buckets, const uint8_t *o);
 void bucket_array_free_chains(struct libmap *m, uint8_t *buckets);
 void bucket_array_free(struct libmap *m, uint8_t *buckets);
 /* Key storage: string bytes and indirect keys/values. */

@@ -66,12 +66,10 @@ void graveyard_push(struct libmap *m, void *ptr, size_t size)
  * array (preallocated ones are part of the array). */
 size_t heap_chain_bytes(const struct libmap *m, uint8_t *buckets, uint8_t *b)
 {
-    struct barray *a = barray_of(buckets);
-    size_t bs = m->t.bucket_size, bytes = 0;
-    uint8_t *lo = buckets, *hi = buckets + a->nbuckets * bs;
+    size_t bytes = 0;
     for (uint8_t *o = bucket_overflow(m, b); o != NULL; o = bucket_overflow(m, o))
-        if (o < lo || o >= hi)
-            bytes += bs;
+        if (heap_overflow(m, buckets, o))
+            bytes += m->t.bucket_size;
     return bytes;
 }
 
@@ -100,11 +98,10 @@ void retire_chains(struct libmap *m, uint8_t *buckets)
 {
     struct barray *a = barray_of(buckets);
     size_t bs = m->t.bucket_size;
-    uint8_t *lo = buckets, *hi = buckets + a->nbuckets * bs;
     for (size_t i = 0; i < a->nbase; i++) {
         for (uint8_t *o = bucket_overflow(m, buckets + i * bs); o != NULL;) {
             uint8_t *next = bucket_overflow(m, o);
-            if (o < lo || o >= hi) { /* not preallocated: a block of its own */
+            if (heap_overflow(m, buckets, o)) {
                 if (graveyard_reserve(m) == 0)
                     graveyard_push(m, o, bs);
                 else
