@@ -21,11 +21,14 @@ static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, v
     LIBMAP_TRACE_LOOKUP(m, key, value_out, kind, w0);
     unsigned i;
     uint8_t *b = map_find_hashed(m, key, hash, kind, &i);
-    bool found = b != NULL;
-    if (found && value_out != NULL)
+    if (b == NULL) {
+        read_end(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP, w0);
+        return false;
+    }
+    if (value_out != NULL)
         copy_value(value_out, value_data(m, slot_value_k(m, b, i, kind)), m->t.value_size);
     read_end(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP, w0);
-    return found;
+    return true;
 }
 
 bool libmap_lookup(const libmap *m, const void *key, void *value_out)

@@ -83,14 +83,24 @@ static ALWAYS_INLINE uint64_t read_check(const struct libmap *m, enum libmap_pan
     return w;
 }
 
-/* A reader's end check: the word must be the one its entry check saw. */
+/* A reader's end check: the word must be the one its entry check saw. On
+ * x86-64 it is one compare of the word in memory with w0 and a branch (gcc
+ * never folds a relaxed atomic load into a compare; the check is on every
+ * lookup and iterator step). */
 static ALWAYS_INLINE void read_end(const struct libmap *m, enum libmap_panic_kind kind,
                                    enum libmap_op op, uint64_t w0)
 {
     atomic_thread_fence(memory_order_acquire);
+#if defined(__x86_64__) && defined(__GNUC__)
+    __asm__ goto("cmpq %0, %1\n\tjne %l[changed]" : : "r"(w0), "m"(m->writer) : "cc" : changed);
+    return;
+changed:
+    map_panic(m, kind, op, writer_load(m), true);
+#else
     uint64_t w = writer_load(m);
     if (UNLIKELY(w != w0))
         map_panic(m, kind, op, w, true);
+#endif
 }
 
 #else /* LIBMAP_NO_DETECTION */

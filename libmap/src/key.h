@@ -28,6 +28,55 @@ static ALWAYS_INLINE int resolve_kind(const struct libmap *m, int kind)
     return kind == KIND_DYNAMIC ? m->t.key_kind : kind;
 }
 
+/* String keys of up to 16 bytes (most keys) are hashed inline, by XXH3's
+ * short-input function: the one XXH3_64bits_withSeed itself runs for them,
+ * with the same default secret, so the hash stays XXH3's (the gdb scripts
+ * recompute it; tests/unit/test_keys.c compares the two at every length).
+ * Longer strings call the out-of-line function. Without the call, a lookup
+ * of a short string makes no call at all, and nothing it holds (the entry
+ * check's writer word among them) is saved and restored around one. */
+static ALWAYS_INLINE uint64_t str_hash(const void *p, size_t len, uint64_t seed)
+{
+#if XXH_VERSION_NUMBER >= 800
+    if (LIKELY(len <= 16))
+        return XXH3_len_0to16_64b((const xxh_u8 *)p, len, XXH3_kSecret, seed);
+#endif
+    return XXH3_64bits_withSeed(p, len, seed);
+}
+
+/* Loads of 4 and 8 unaligned bytes. */
+static ALWAYS_INLINE uint32_t load32(const void *p)
+{
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+static ALWAYS_INLINE uint64_t load64(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* Whether len bytes at a and b are equal. Up to 16 bytes compare inline with
+ * two loads from each side (overlapping when len is not a power of two,
+ * never outside [0, len)); longer ones call memcmp. */
+static ALWAYS_INLINE bool bytes_equal(const void *a, const void *b, size_t len)
+{
+    const uint8_t *x = a, *y = b;
+    if (len >= 8) {
+        if (len > 16)
+            return memcmp(a, b, len) == 0;
+        return ((load64(x) ^ load64(y)) | (load64(x + len - 8) ^ load64(y + len - 8))) == 0;
+    }
+    if (len >= 4)
+        return ((load32(x) ^ load32(y)) | (load32(x + len - 4) ^ load32(y + len - 4))) == 0;
+    if (len == 0)
+        return true;
+    /* 1 to 3 bytes: the first, the middle and the last */
+    return x[0] == y[0] && x[len / 2] == y[len / 2] && x[len - 1] == y[len - 1];
+}
+
 static ALWAYS_INLINE uint64_t key_hash(const struct libmap *m, const void *key, int kind)
 {
     switch (resolve_kind(m, kind)) {
@@ -37,7 +86,7 @@ static ALWAYS_INLINE uint64_t key_hash(const struct libmap *m, const void *key, 
         return XXH3_64bits_withSeed(key, 8, m->hash0);
     case LIBMAP_KEY_STRING: {
         const libmap_str *s = key;
-        return XXH3_64bits_withSeed(s->ptr, s->len, m->hash0);
+        return str_hash(s->ptr, s->len, m->hash0);
     }
     default:
         if (m->t.hash)
@@ -110,7 +159,7 @@ static ALWAYS_INLINE bool key_equal(const struct libmap *m, const void *key, con
         const libmap_str *a = key;
         libmap_str b;
         memcpy(&b, stored, sizeof b);
-        return a->len == b.len && (a->len == 0 || memcmp(a->ptr, b.ptr, a->len) == 0);
+        return a->len == b.len && bytes_equal(a->ptr, b.ptr, a->len);
     }
     default:
         if (m->t.equal)

@@ -4,13 +4,16 @@
  * embedded NULs, prefixes, long strings, the map's own copy of the bytes),
  * byte keys of several sizes with and without user hash/equal callbacks
  * (and their ctx), keys and values beyond LIBMAP_MAX_INLINE (indirect) on
- * both sides of the boundary, and value_size 0 (sets).
+ * both sides of the boundary, and value_size 0 (sets); and the inline
+ * short-string hash and byte comparison of key.h against XXH3 and memcmp.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "internal.h"
 #include "invariants.h"
+#include "key.h"
 #include "testalloc.h"
 
 static libmap *new_map(libmap_config c, struct talloc *ta)
@@ -381,6 +384,36 @@ static void test_sets(void)
     free_map(m, &ta);
 }
 
+/* key.h hashes strings of up to 16 bytes inline and compares keys of up to
+ * 16 bytes inline: both must agree with the library functions they stand
+ * for at every length around the limits, reading only [0, len) (each key
+ * is its own allocation of exactly len bytes, so ASan sees any overread). */
+static void test_inline_hash_and_compare(void)
+{
+    uint64_t seeds[] = {0, 1, 0x9e3779b97f4a7c15u, UINT64_MAX};
+    uint64_t x = 88172645463325252u;
+    for (size_t len = 0; len <= 40; len++) {
+        uint8_t *a = malloc(len ? len : 1), *b = malloc(len ? len : 1);
+        CHECK(a != NULL && b != NULL);
+        for (size_t i = 0; i < len; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            a[i] = (uint8_t)x;
+        }
+        for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
+            CHECK_EQ(str_hash(a, len, seeds[s]), XXH3_64bits_withSeed(a, len, seeds[s]));
+        memcpy(b, a, len);
+        CHECK(bytes_equal(a, b, len));
+        for (size_t i = 0; i < len; i++) { /* a difference at every position */
+            b[i] ^= 0x10;
+            CHECK(!bytes_equal(a, b, len));
+            CHECK(!bytes_equal(b, a, len));
+            b[i] ^= 0x10;
+        }
+        free(a);
+        free(b);
+    }
+}
+
 int main(void)
 {
     test_u32();
@@ -389,6 +422,7 @@ int main(void)
     test_bytes_callbacks();
     test_bytes_sizes();
     test_sets();
+    test_inline_hash_and_compare();
     printf("test_keys: ok\n");
     return 0;
 }
