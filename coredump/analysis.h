@@ -12,7 +12,7 @@
 
 #include "coremem.h"
 #include "diagnose.h"
-#include "layout.h"
+#include "layout_find.h"
 #include "mapread.h"
 #include "notes.h"
 #include "panicrec.h"
@@ -53,6 +53,7 @@ struct analysis {
     struct proc proc;
     int have_proc;
     struct lm_layout lay;
+    Dwfl_Module *lay_mod;   /* the module defining the layout descriptor */
     int have_layout;
     struct panic_info panic;
     struct registry_info reg;

@@ -63,6 +63,15 @@ const char *signal_name(int sig)
     return "?";
 }
 
+/* LIBMAP_COREDUMP_THREADS=N forces N verification slices whatever the
+ * map's size (tests); else 0, the inspector's choice. */
+static unsigned verify_threads(void)
+{
+    const char *e = getenv("LIBMAP_COREDUMP_THREADS");
+    int n = e != NULL ? atoi(e) : 0;
+    return n > 0 ? (unsigned)n : 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -104,7 +113,7 @@ static void progress(const char *phase, uint64_t done, uint64_t total)
 
 static void check_debuginfo(struct analysis *a)
 {
-    Dwfl_Module *mods[2] = {a->lay.mod, proc_module_of_file(&a->proc, a->opt->exe)};
+    Dwfl_Module *mods[2] = {a->lay_mod, proc_module_of_file(&a->proc, a->opt->exe)};
     if (mods[1] == mods[0])
         mods[1] = NULL;
     for (int i = 0; i < 2; i++) {
@@ -128,7 +137,7 @@ static void check_debuginfo(struct analysis *a)
 static void *collect_stacks(void *arg)
 {
     struct analysis *a = arg;
-    stacks_collect(&a->threads, &a->proc, a->lay.mod);
+    stacks_collect(&a->threads, &a->proc, a->lay_mod);
     return NULL;
 }
 
@@ -137,7 +146,7 @@ static void load_map(struct analysis *a, uint64_t addr)
 {
     const struct options *o = a->opt;
     char err[256];
-    if (map_read(&a->map, &a->lay, &a->cm, addr, err, sizeof err) != 0) {
+    if (map_read(&a->map, &a->lay, &a->cm.mem, addr, err, sizeof err) != 0) {
         if (o->have_map_addr && !cm_truncated(&a->cm)) {
             snprintf(a->fatal, sizeof a->fatal,
                      "--map 0x%" PRIx64 " is not a map in this core (%.200s): list the maps "
@@ -234,7 +243,7 @@ int analyze(struct analysis *a, const struct options *opt)
         return -1;
     proc_add_file_fallbacks(&a->proc);
     phase_done("libdwfl: modules");
-    if (layout_load(&a->lay, &a->proc, &a->cm, err, sizeof err) != 0) {
+    if (layout_load(&a->lay, &a->lay_mod, &a->proc, &a->cm, err, sizeof err) != 0) {
         if (cm_truncated(&a->cm))
             snprintf(a->fatal, sizeof a->fatal,
                      "%.700s; the core is truncated, so the list of loaded libraries may be "
@@ -247,8 +256,8 @@ int analyze(struct analysis *a, const struct options *opt)
     a->have_layout = 1;
     if (a->lay.note[0])
         warn(a, "%s", a->lay.note);
-    panic_read(&a->panic, &a->lay, &a->cm);
-    registry_read(&a->reg, &a->lay, &a->cm);
+    panic_read(&a->panic, &a->lay, &a->cm.mem);
+    registry_read(&a->reg, &a->lay, &a->cm.mem);
     phase_done("layout, panic, registry");
     if (a->panic.unreadable) {
         a->incomplete = 1;
@@ -269,7 +278,7 @@ int analyze(struct analysis *a, const struct options *opt)
     if (a->map_error[0])
         warn(a, "%s", a->map_error);
     if (a->have_map) {
-        verify_map(&a->ver, &a->map, &a->lay, &a->cm, progress);
+        verify_map(&a->ver, &a->map, &a->lay, &a->cm.mem, verify_threads(), progress);
         if (a->ver.total_unreadable)
             a->incomplete = 1;
         phase_done("verify the map");
@@ -290,7 +299,7 @@ int analyze(struct analysis *a, const struct options *opt)
         a->have_map = 0;
         load_map(a, a->diag.map);
         if (a->have_map) {
-            verify_map(&a->ver, &a->map, &a->lay, &a->cm, progress);
+            verify_map(&a->ver, &a->map, &a->lay, &a->cm.mem, verify_threads(), progress);
             if (a->ver.total_unreadable)
                 a->incomplete = 1;
         }
@@ -303,7 +312,7 @@ int analyze(struct analysis *a, const struct options *opt)
         if (a->all != NULL) {
             a->nall = a->reg.n;
             for (size_t i = 0; i < a->reg.n; i++)
-                a->all[i].ok = map_read(&a->all[i].map, &a->lay, &a->cm, a->reg.maps[i],
+                a->all[i].ok = map_read(&a->all[i].map, &a->lay, &a->cm.mem, a->reg.maps[i],
                                         a->all[i].error, sizeof a->all[i].error) == 0;
         }
     }

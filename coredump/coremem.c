@@ -19,6 +19,8 @@
 /* Refuse absurd program header counts (the kernel caps at 65535 + extended). */
 #define CM_MAX_SEGMENTS (1u << 20)
 
+static void init_mem(struct coremem *cm);
+
 static int seg_cmp(const void *a, const void *b)
 {
     const struct cm_segment *x = a, *y = b;
@@ -64,6 +66,7 @@ int cm_open(struct coremem *cm, const char *path, char *err, size_t errlen)
     }
     cm->elfclass = gelf_getclass(cm->elf);
     cm->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+    init_mem(cm);
     cm->machine = eh.e_machine;
     size_t phnum;
     if (elf_getphdrnum(cm->elf, &phnum) != 0 || phnum == 0) {
@@ -167,21 +170,21 @@ static const struct cm_fallback *find_fb(const struct coremem *cm, uint64_t addr
 /* Bytes readable contiguously from the core file at addr: *p points at
  * them. Returns 0 with *st set when none. */
 static uint64_t core_span(const struct coremem *cm, uint64_t addr, const uint8_t **p,
-                          enum cm_status *st)
+                          enum lmi_status *st)
 {
     const struct cm_segment *s = find_seg(cm, addr);
     if (s == NULL) {
-        *st = CM_NOT_MAPPED;
+        *st = LMI_NOT_MAPPED;
         return 0;
     }
     uint64_t rel = addr - s->vaddr;
     if (rel >= s->filesz) {
-        *st = CM_NOT_SAVED;
+        *st = LMI_NOT_SAVED;
         return 0;
     }
     uint64_t off = s->offset + rel;
     if (off < s->offset || off >= cm->size) {
-        *st = CM_TRUNCATED;
+        *st = LMI_TRUNCATED;
         return 0;
     }
     uint64_t n = s->filesz - rel;
@@ -192,7 +195,7 @@ static uint64_t core_span(const struct coremem *cm, uint64_t addr, const uint8_t
 }
 
 /* Contiguous bytes at addr from the core, else from a mapped file. */
-static uint64_t span(struct coremem *cm, uint64_t addr, const uint8_t **p, enum cm_status *st)
+static uint64_t span(struct coremem *cm, uint64_t addr, const uint8_t **p, enum lmi_status *st)
 {
     uint64_t n = core_span(cm, addr, p, st);
     if (n)
@@ -220,18 +223,18 @@ void cm_release_pages(struct coremem *cm)
     __atomic_store_n(&cm->touched, 0, __ATOMIC_RELAXED);
 }
 
-int cm_read(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct cm_fault *f)
+int cm_read(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct lmi_fault *f)
 {
     uint8_t *out = buf;
     if (len && addr + len - 1 < addr) {
-        f->status = CM_NOT_MAPPED;
+        f->status = LMI_NOT_MAPPED;
         f->addr = addr;
         return -1;
     }
     note_touch(cm, len);
     while (len) {
         const uint8_t *p;
-        enum cm_status st = CM_NOT_MAPPED;
+        enum lmi_status st = LMI_NOT_MAPPED;
         uint64_t n = span(cm, addr, &p, &st);
         if (n == 0) {
             f->status = st;
@@ -248,11 +251,11 @@ int cm_read(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct cm_
     return 0;
 }
 
-int cm_read_file(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct cm_fault *f)
+int cm_read_file(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct lmi_fault *f)
 {
     const struct cm_fallback *fb = find_fb(cm, addr);
     if (fb == NULL || len > fb->len - (addr - fb->vaddr)) {
-        f->status = CM_NOT_MAPPED;
+        f->status = LMI_NOT_MAPPED;
         f->addr = addr;
         return -1;
     }
@@ -261,10 +264,10 @@ int cm_read_file(struct coremem *cm, uint64_t addr, void *buf, size_t len, struc
 }
 
 const uint8_t *cm_get(struct coremem *cm, uint64_t addr, size_t len, uint8_t *scratch,
-                      struct cm_fault *f)
+                      struct lmi_fault *f)
 {
     const uint8_t *p;
-    enum cm_status st = CM_NOT_MAPPED;
+    enum lmi_status st = LMI_NOT_MAPPED;
     if (len && addr + len - 1 >= addr && core_span(cm, addr, &p, &st) >= len) {
         note_touch(cm, len);
         return p;
@@ -317,87 +320,66 @@ int cm_is_mapped(const struct coremem *cm, uint64_t addr, uint64_t len)
     return 1;
 }
 
-uint64_t cm_uint_slow(const struct coremem *cm, const uint8_t *p, unsigned width)
+/* The inspector's bulk read (lmi_mem_ops.read_span): what the core file
+ * holds contiguously from addr, read with pread. Measured on a 10M-entry
+ * map (docs/performance.md): pread into one buffer beats faulting the
+ * mapping in page by page, and beats madvise(MADV_POPULATE_READ) windows;
+ * the copy is as cheap as cat's. */
+static size_t core_read_span(void *ctx, uint64_t addr, void *buf, size_t max)
 {
-    uint64_t v = 0;
-    if (width > 8)
-        width = 8;
-    if (cm->big_endian)
-        for (unsigned i = 0; i < width; i++)
-            v = (v << 8) | p[i];
-    else
-        for (unsigned i = width; i-- > 0;)
-            v = (v << 8) | p[i];
-    return v;
-}
-
-const char *cm_status_str(enum cm_status s)
-{
-    switch (s) {
-    case CM_OK:
-        return "ok";
-    case CM_NOT_MAPPED:
-        return "not mapped in the process";
-    case CM_NOT_SAVED:
-        return "not saved in the core";
-    case CM_TRUNCATED:
-        return "past the end of the truncated core";
-    }
-    return "unreadable";
-}
-
-#define CM_STREAM_CHUNK ((size_t)4 << 20)
-
-/* Measured on a 10M-entry map (docs/performance.md): pread into one buffer
- * beats faulting the mapping in page by page, and beats
- * madvise(MADV_POPULATE_READ) windows; the copy is as cheap as cat's. */
-
-void cm_stream_init(struct cm_stream *s, struct coremem *cm)
-{
-    memset(s, 0, sizeof *s);
-    s->cm = cm;
-}
-
-void cm_stream_free(struct cm_stream *s)
-{
-    free(s->buf);
-    memset(s, 0, sizeof *s);
-}
-
-/* Fill the window from addr with what the core file holds contiguously. */
-static int stream_fill(struct cm_stream *s, uint64_t addr)
-{
+    struct coremem *cm = ctx;
     const uint8_t *p;
-    enum cm_status st;
-    uint64_t n = core_span(s->cm, addr, &p, &st);
+    enum lmi_status st;
+    uint64_t n = core_span(cm, addr, &p, &st);
     if (n == 0)
-        return -1;
-    if (s->buf == NULL) {
-        s->buf = malloc(CM_STREAM_CHUNK);
-        if (s->buf == NULL)
-            return -1;
-    }
-    if (n > CM_STREAM_CHUNK)
-        n = CM_STREAM_CHUNK;
-    uint64_t off = (uint64_t)(p - s->cm->map);
+        return 0;
+    if (n > max)
+        n = max;
+    uint64_t off = (uint64_t)(p - cm->map);
     size_t got = 0;
     while (got < n) {
-        ssize_t r = pread(s->cm->fd, s->buf + got, n - got, (off_t)(off + got));
+        ssize_t r = pread(cm->fd, (uint8_t *)buf + got, n - got, (off_t)(off + got));
         if (r <= 0)
             break;
         got += (size_t)r;
     }
-    s->win_addr = addr;
-    s->win_len = got;
-    return got ? 0 : -1;
+    return got;
 }
 
-const uint8_t *cm_stream_get(struct cm_stream *s, uint64_t addr, size_t len, uint8_t *scratch,
-                             struct cm_fault *f)
+static int core_read(void *ctx, uint64_t addr, void *buf, size_t len, struct lmi_fault *f)
 {
-    if (addr - s->win_addr < s->win_len && len <= s->win_len - (addr - s->win_addr))
-        return s->buf + (addr - s->win_addr);
-    if (len <= CM_STREAM_CHUNK / 2 && stream_fill(s, addr) == 0 && len <= s->win_len)
-        return s->buf;
-    return cm_get(s->cm, addr, len, scratch, f);
+    return cm_read(ctx, addr, buf, len, f);
+}
+
+static int core_read_file(void *ctx, uint64_t addr, void *buf, size_t len, struct lmi_fault *f)
+{
+    return cm_read_file(ctx, addr, buf, len, f);
+}
+
+static const uint8_t *core_get(void *ctx, uint64_t addr, size_t len, uint8_t *scratch,
+                               struct lmi_fault *f)
+{
+    return cm_get(ctx, addr, len, scratch, f);
+}
+
+static uint64_t core_next_readable(void *ctx, uint64_t addr)
+{
+    return cm_next_readable(ctx, addr);
+}
+
+static const struct lmi_mem_ops core_ops = {
+    .read = core_read,
+    .get = core_get,
+    .read_span = core_read_span,
+    .next_readable = core_next_readable,
+    .read_file = core_read_file,
+};
+
+static void init_mem(struct coremem *cm)
+{
+    cm->mem.ops = &core_ops;
+    cm->mem.ctx = cm;
+    cm->mem.big_endian = cm->big_endian;
+    cm->mem.ptr = cm->elfclass == ELFCLASS32 ? 4 : 8;
+    cm->mem.extent = cm->size;
 }

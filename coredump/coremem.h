@@ -19,18 +19,7 @@
 
 #include <libelf.h>
 
-enum cm_status {
-    CM_OK = 0,
-    CM_NOT_MAPPED,  /* no segment covers the address */
-    CM_NOT_SAVED,   /* mapped, but past p_filesz and not in a mapped file */
-    CM_TRUNCATED,   /* the segment's bytes lie past the end of the core file */
-};
-
-/* Where a read failed. */
-struct cm_fault {
-    enum cm_status status;
-    uint64_t addr;
-};
+#include "mem.h"
 
 struct cm_segment {
     uint64_t vaddr, memsz, filesz, offset;
@@ -44,6 +33,7 @@ struct cm_fallback {
 };
 
 struct coremem {
+    struct lmi_mem mem;     /* the inspector's reader over this core */
     int fd;
     const uint8_t *map;     /* the whole core file, PROT_READ, MAP_SHARED */
     uint64_t size;          /* bytes in the file */
@@ -71,16 +61,16 @@ static inline int cm_truncated(const struct coremem *cm) { return cm->size < cm-
 int cm_add_fallback(struct coremem *cm, uint64_t vaddr, uint64_t len, const uint8_t *data);
 
 /* Copy len bytes at addr into buf. Returns 0, or -1 with *f set. */
-int cm_read(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct cm_fault *f);
+int cm_read(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct lmi_fault *f);
 
 /* Copy from the mapped files only (ignoring the core). */
-int cm_read_file(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct cm_fault *f);
+int cm_read_file(struct coremem *cm, uint64_t addr, void *buf, size_t len, struct lmi_fault *f);
 
 /* Pointer to len bytes at addr: straight into the core when contiguous in
  * it, else copied into scratch (at least len bytes). NULL with *f set when
  * some byte is missing. Valid until the next call. */
 const uint8_t *cm_get(struct coremem *cm, uint64_t addr, size_t len, uint8_t *scratch,
-                      struct cm_fault *f);
+                      struct lmi_fault *f);
 
 /* The lowest address >= addr that is readable, or UINT64_MAX. Used to skip
  * over an unreadable region in one step. */
@@ -90,51 +80,10 @@ uint64_t cm_next_readable(const struct coremem *cm, uint64_t addr);
 int cm_is_mapped(const struct coremem *cm, uint64_t addr, uint64_t len);
 
 /* Target integers in the core's byte order (width 1..8). */
-uint64_t cm_uint_slow(const struct coremem *cm, const uint8_t *p, unsigned width);
 static inline uint64_t cm_uint(const struct coremem *cm, const uint8_t *p, unsigned width)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (!cm->big_endian) {
-        switch (width) {
-        case 1:
-            return p[0];
-        case 2: {
-            uint16_t v;
-            __builtin_memcpy(&v, p, 2);
-            return v;
-        }
-        case 4: {
-            uint32_t v;
-            __builtin_memcpy(&v, p, 4);
-            return v;
-        }
-        case 8: {
-            uint64_t v;
-            __builtin_memcpy(&v, p, 8);
-            return v;
-        }
-        }
-    }
-#endif
-    return cm_uint_slow(cm, p, width);
+    return lmi_uint(&cm->mem, p, width);
 }
-
-/* Sequential reads of a large range (a bucket array): the bytes are read
- * with pread in large chunks into one buffer, which is faster than faulting
- * the mapping in page by page and keeps resident memory at the buffer's
- * size. Anything the buffer cannot serve goes through cm_get. */
-struct cm_stream {
-    struct coremem *cm;
-    uint8_t *buf;
-    uint64_t win_addr, win_len; /* the process addresses held in buf */
-};
-void cm_stream_init(struct cm_stream *s, struct coremem *cm);
-void cm_stream_free(struct cm_stream *s);
-const uint8_t *cm_stream_get(struct cm_stream *s, uint64_t addr, size_t len, uint8_t *scratch,
-                             struct cm_fault *f);
-
-/* "not saved in the core" and friends. */
-const char *cm_status_str(enum cm_status s);
 
 /* Drop the pages of the core mapping from this process (they stay in the
  * page cache); called automatically every so many bytes. */

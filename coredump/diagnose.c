@@ -42,7 +42,7 @@ int op_is_write(const char *op)
 static int live_word(const struct lm_layout *l, struct coremem *cm, uint64_t map, uint64_t *word)
 {
     uint8_t b[8];
-    struct cm_fault f;
+    struct lmi_fault f;
     if (cm_read(cm, map + l->d.map_magic_off, b, 8, &f) != 0 ||
         cm_uint(cm, b, 8) != l->d.map_magic ||
         cm_read(cm, map + l->d.map_writer, b, 8, &f) != 0)

@@ -10,7 +10,7 @@
 
 #include "analysis.h"
 #include "json.h"
-#include "slots.h"
+#include "slots_json.h"
 #include "walk.h"
 
 #define SCHEMA "libmap-coredump/1"
@@ -48,8 +48,8 @@ static void layout_obj(struct analysis *a, struct json *j)
         return;
     }
     json_obj_begin(j, "layout");
-    json_str(j, "module", proc_module_name(a->lay.mod));
-    json_str(j, "module_path", proc_module_path(a->lay.mod));
+    json_str(j, "module", proc_module_name(a->lay_mod));
+    json_str(j, "module_path", proc_module_path(a->lay_mod));
     json_addr(j, "address", a->lay.addr);
     json_str(j, "source", a->lay.source);
     json_str(j, "found_by", a->lay.from_note ? "note" : "symbol");
@@ -260,7 +260,7 @@ static void slot_kv(struct jwalk *w, const uint8_t *b, unsigned i)
         json_str(w->j, "key_error", k.why);
     const uint8_t *vp;
     uint64_t vlen;
-    struct cm_fault f;
+    struct lmi_fault f;
     char why[160];
     if (slot_value(&w->sr, b, i, &vp, &vlen, &f, why, sizeof why) == 0)
         value_json(w->j, &w->sr, vp, vlen);
@@ -329,7 +329,7 @@ static void jw_bucket(void *ctx, const struct bref *r, const uint8_t *b)
 }
 
 static void jw_problem(void *ctx, const struct bref *r, enum walk_problem p, uint64_t addr,
-                       enum cm_status st, uint64_t extra)
+                       enum lmi_status st, uint64_t extra)
 {
     struct jwalk *w = ctx;
     if (!w->buckets)
@@ -340,12 +340,12 @@ static void jw_problem(void *ctx, const struct bref *r, enum walk_problem p, uin
     if (p == WP_UNREADABLE_RANGE) {
         json_u64(j, "last_index", extra);
         json_addr(j, "address", addr);
-        json_str(j, "unreadable", cm_status_str(st));
+        json_str(j, "unreadable", lmi_status_str(st));
     } else {
         json_u64(j, "overflow", r->chain + 1);
         json_addr(j, "address", addr);
         json_str(j, "unreadable",
-                 p == WP_UNREADABLE_OVERFLOW ? cm_status_str(st) : "bad overflow link");
+                 p == WP_UNREADABLE_OVERFLOW ? lmi_status_str(st) : "bad overflow link");
     }
     json_obj_end(j);
 }
@@ -353,23 +353,23 @@ static void jw_problem(void *ctx, const struct bref *r, enum walk_problem p, uin
 static void walk_json(struct analysis *a, struct json *j, int buckets)
 {
     struct jwalk w = {a, j, {0}, 0, buckets};
-    slots_init(&w.sr, &a->map, &a->lay, &a->cm);
+    slots_init(&w.sr, &a->map, &a->lay, &a->cm.mem);
     struct walk_visitor v = {jw_bucket, NULL, jw_problem, NULL, &w};
     if (buckets) {
         json_obj_begin(j, "buckets");
         json_arr_begin(j, "current");
-        walk_array(&a->map, &a->lay, &a->cm, 0, &v);
+        walk_array(&a->map, &a->lay, &a->cm.mem, 0, &v);
         json_arr_end(j);
         json_arr_begin(j, "old");
         if (a->map.growing)
-            walk_array(&a->map, &a->lay, &a->cm, 1, &v);
+            walk_array(&a->map, &a->lay, &a->cm.mem, 1, &v);
         json_arr_end(j);
         json_obj_end(j);
     } else {
         json_arr_begin(j, "entries");
-        walk_array(&a->map, &a->lay, &a->cm, 0, &v);
+        walk_array(&a->map, &a->lay, &a->cm.mem, 0, &v);
         if (a->map.growing)
-            walk_array(&a->map, &a->lay, &a->cm, 1, &v);
+            walk_array(&a->map, &a->lay, &a->cm.mem, 1, &v);
         json_arr_end(j);
     }
     slots_free(&w.sr);
@@ -377,7 +377,7 @@ static void walk_json(struct analysis *a, struct json *j, int buckets)
 
 static void stats_obj(struct analysis *a, struct json *j)
 {
-    const struct vstats *s = &a->ver.st;
+    const struct lmi_stats *s = &a->ver.st;
     json_obj_begin(j, "stats");
     json_u64(j, "live_current", s->live_new);
     json_u64(j, "live_old", s->live_old);
@@ -420,7 +420,7 @@ static void verification_obj(struct analysis *a, struct json *j)
     json_u64(j, "unreadable_count", v->total_unreadable);
     json_arr_begin(j, "failures");
     for (size_t i = 0; i < v->nfails; i++) {
-        const struct vfail *f = &v->fails[i];
+        const struct lmi_problem *f = &v->fails[i];
         json_obj_begin_line(j, NULL);
         json_str(j, "check", f->check);
         json_str(j, "array", f->array < 0 ? "map" : f->array ? "old" : "current");

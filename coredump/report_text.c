@@ -83,7 +83,7 @@ static void section_process(struct analysis *a, FILE *o)
     fprintf(o, "  core       %s (%" PRIu64 " bytes%s)\n", a->opt->core, a->cm.size,
             cm_truncated(&a->cm) ? ", TRUNCATED" : "");
     fprintf(o, "  libmap     %s, layout descriptor at 0x%" PRIx64 " (read from the %s%s)\n",
-            proc_module_name(a->lay.mod), a->lay.addr, a->lay.source,
+            proc_module_name(a->lay_mod), a->lay.addr, a->lay.source,
             a->lay.from_note ? "; found through libmap's ELF note: no symbol table" : "");
 }
 
@@ -248,7 +248,7 @@ static void section_map(struct analysis *a, FILE *o)
     }
     const struct lm_map *m = &a->map;
     const struct libmap_layout *d = &a->lay.d;
-    const struct vstats *s = &a->ver.st;
+    const struct lmi_stats *s = &a->ver.st;
     fprintf(o, "\nmap 0x%" PRIx64 ": %s keys", m->addr, key_kind_name(&a->lay, m->key_kind));
     if (m->key_kind == d->key_kind_bytes)
         fprintf(o, " of %" PRIu64 " bytes%s%s", m->key_size, m->indirect_key ? " (indirect)" : "",
@@ -313,7 +313,7 @@ static void section_map(struct analysis *a, FILE *o)
             s->deleted, s->empty_buckets, s->longest_chain);
 }
 
-static void fail_where(FILE *o, const struct vfail *f)
+static void fail_where(FILE *o, const struct lmi_problem *f)
 {
     if (f->array < 0) {
         fprintf(o, "map");
@@ -348,7 +348,7 @@ static void section_verify(struct analysis *a, FILE *o)
     if (!v->placement_checked)
         fprintf(o, "  placement not verifiable: the map hashes keys with a user callback\n");
     for (size_t i = 0; i < v->nfails; i++) {
-        const struct vfail *f = &v->fails[i];
+        const struct lmi_problem *f = &v->fails[i];
         fputs("  ", o);
         fail_where(o, f);
         fprintf(o, ": [%s] %s\n", f->check, f->msg);
@@ -418,7 +418,7 @@ static void bp_bucket(void *ctx, const struct bref *r, const uint8_t *b)
         key_print(o, &bp->sr, &k, 64);
         const uint8_t *vp;
         uint64_t vlen;
-        struct cm_fault f;
+        struct lmi_fault f;
         char why[160];
         fputs(" -> ", o);
         if (slot_value(&bp->sr, b, i, &vp, &vlen, &f, why, sizeof why) == 0)
@@ -430,14 +430,14 @@ static void bp_bucket(void *ctx, const struct bref *r, const uint8_t *b)
 }
 
 static void bp_problem(void *ctx, const struct bref *r, enum walk_problem p, uint64_t addr,
-                       enum cm_status st, uint64_t extra)
+                       enum lmi_status st, uint64_t extra)
 {
     struct bprint *bp = ctx;
     if (p == WP_UNREADABLE_RANGE)
         fprintf(bp->o, "  buckets %" PRIu64 "..%" PRIu64 ": %s\n", r->index, extra,
-                cm_status_str(st));
+                lmi_status_str(st));
     else if (p == WP_UNREADABLE_OVERFLOW)
-        fprintf(bp->o, "    overflow @0x%" PRIx64 ": %s\n", addr, cm_status_str(st));
+        fprintf(bp->o, "    overflow @0x%" PRIx64 ": %s\n", addr, lmi_status_str(st));
     else
         fprintf(bp->o, "    chain stops: bad link to 0x%" PRIx64 " (see verification)\n", addr);
 }
@@ -447,14 +447,14 @@ static void section_buckets(struct analysis *a, FILE *o)
     if (!a->have_map || !a->map.walkable)
         return;
     struct bprint bp = {a, o, {0}, 0};
-    slots_init(&bp.sr, &a->map, &a->lay, &a->cm);
+    slots_init(&bp.sr, &a->map, &a->lay, &a->cm.mem);
     struct walk_visitor v = {bp_bucket, NULL, bp_problem, NULL, &bp};
     fprintf(o, "\ncurrent buckets (%" PRIu64 "):\n", a->map.nbuckets);
-    walk_array(&a->map, &a->lay, &a->cm, 0, &v);
+    walk_array(&a->map, &a->lay, &a->cm.mem, 0, &v);
     if (a->map.growing) {
         fprintf(o, "\nold buckets (%" PRIu64 ", nevacuate %" PRIu64 "):\n", a->map.noldbuckets,
                 a->map.nevacuate);
-        walk_array(&a->map, &a->lay, &a->cm, 1, &v);
+        walk_array(&a->map, &a->lay, &a->cm.mem, 1, &v);
     }
     slots_free(&bp.sr);
 }

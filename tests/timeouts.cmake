@@ -119,7 +119,6 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_fixture_strings-doubling 1.5
   gdb_live 0.7
   gdb_old_descriptor_segv-read 1.3
-  gdb_xxh3 0.4
   install_consumers 2.9
   race_demo 1.9
   race_end_check 0.3
@@ -156,6 +155,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   unit.test_iter 0.1
   unit.test_keys 0.1
   unit.test_layout 0.1
+  unit.test_inspect 0.3
   unit.test_ops 0.5
   viewer-export-chrome 0.6
   viewer-export-chrome-big 7.3

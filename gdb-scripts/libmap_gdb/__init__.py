@@ -1,9 +1,11 @@
 # libmap_gdb — gdb support for libmap maps, one module per feature (in the
 # manner of Linux's scripts/gdb): importing the package registers the pretty
 # printer, the `libmap` commands and $libmap_lookup.
-#   xxh3, hdrconst, layout, memory   hashing, contract constants, layout, reads
+#   hdrconst, layout, memory         contract constants, layout, reads
+#   inspect_lib                      libmap-inspect (C, through ctypes): the
+#                                    entries, lookups and invariant checks
 #   mapread, registry, render        reading maps and rendering keys/values
-#   verify                           invariant checks
+#   verify                           invariant checks (libmap-inspect's)
 #   frames, diagnose                 libmap calls on the stacks; races the
 #                                    run-time check missed (no panic record)
 #   printer, cmd_*, fn_lookup        what the user calls

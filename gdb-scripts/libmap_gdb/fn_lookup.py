@@ -1,6 +1,6 @@
 # fn_lookup.py — the convenience function $libmap_lookup(MAP, KEY): finds
-# KEY the way libmap does (hash with the map's seed, home bucket, old bucket
-# while it is not evacuated, chain until EMPTY_REST) and returns the value:
+# KEY the way libmap does (libmap-inspect's lookup: hash with the map's
+# seed, home bucket, old bucket while it is not evacuated) and returns the value:
 # an unsigned integer for 1, 2, 4 and 8-byte values, a byte array otherwise,
 # 1 for a set. An absent key is an error naming the key and the map.
 # KEY is an integer for u32/u64 maps, a string (char * or array) for string
@@ -8,7 +8,7 @@
 
 import gdb
 
-from . import args, mapread, render
+from . import args, inspect_lib, mapread, render
 from .memory import LibmapError, read
 
 
@@ -39,38 +39,17 @@ def key_bytes(m, key):
 
 
 def find(m, kb):
-    """(entry, where) of the key with bytes kb, or None."""
-    lay = m.lay
+    """The Entry of the key with bytes kb, or None: libmap-inspect looks it
+    up as libmap does (inspect/src/lookup.c)."""
     if not m.buckets or m.count == 0:
         return None
-    if not m.hashable:
-        for e in mapread.entries(m):
-            if e.kbytes == kb:
-                return e
+    d = inspect_lib.lookup(m.addr, kb, m.lay)
+    if d is None:
         return None
-    h = m.key_hash(kb)
-    top = lay.tophash_of(h)
-    arr, index = m.new_array(), h & (m.nbuckets - 1)
-    if m.growing:
-        old = m.old_array()
-        j = h & (m.nold - 1)
-        if not old.evacuated(j):
-            arr, index = old, j
-    chain, _ = arr.chain(index)
-    for pos, (addr, data, off) in enumerate(chain):
-        th = m.tophash(data, off)
-        for s, t in enumerate(th):
-            if t == top:
-                e = mapread.Entry(arr.label, index, pos, s, addr, t,
-                                  m.key_slot_bytes(data, off, s), m.value_slot_bytes(data, off, s))
-                e.decode(m)
-                if e.error:
-                    raise LibmapError("libmap_lookup: %s: %s" % (e.where(), e.error))
-                if e.kbytes == kb:
-                    return e
-        if lay.empty_rest in th:
-            break
-    return None
+    e = mapread.entry_of(m, d)
+    if e.error:
+        raise LibmapError("libmap_lookup: %s: %s" % (e.where(), e.error))
+    return e
 
 
 class LibmapLookup(gdb.Function):

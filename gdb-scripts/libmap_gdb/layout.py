@@ -322,9 +322,5 @@ class Layout:
     def kind_name(self, kind):
         return self.key_kinds.get(kind, "kind %d" % kind)
 
-    def tophash_of(self, h):
-        top = h >> 56
-        return top + self.min_tophash if top < self.min_tophash else top
-
     def int_at(self, raw, off, size):
         return int.from_bytes(raw[off:off + size], self.endian)

@@ -1,6 +1,7 @@
 # mapread.py — reading a map out of the inferior: the header (Go's hmap),
-# its bucket arrays read in bulk chunks, overflow chains (capped and
-# cycle-checked), and the live entries in every growth state.
+# its bucket arrays read in bulk chunks and overflow chains (capped and
+# cycle-checked) for `libmap buckets`, and the live entries in every growth
+# state (walked by libmap-inspect, inspect_lib).
 #
 # Which slots are live (internal.h): tophash >= MIN_TOPHASH. While the map
 # grows (oldbuckets != NULL), an old bucket is evacuated iff its tophash[0]
@@ -10,9 +11,8 @@
 # array has 2^B buckets in same-size growth and 2^(B-1) when doubling.
 # Nothing here trusts the memory: every read may fail with a LibmapError.
 
-from . import layout
+from . import inspect_lib, layout
 from .memory import LibmapError, read
-from .xxh3 import int_hasher, xxh3_64
 
 CHUNK_BYTES = 1 << 20      # bucket array bytes per read_memory call
 MAX_CHAIN = 1 << 20        # overflow buckets followed in one chain
@@ -78,7 +78,6 @@ class Map:
         self.key_size = t("key_size")
         self.value_size = t("value_size")
         self.hash_fn = t("hash") if lay.type.has("hash") else None
-        self._int_hash = None
         self._sanity()
 
     def _sanity(self):
@@ -221,29 +220,6 @@ class Map:
             return read(self._ptr(vslot), self.value_size, "indirect value")
         return vslot[:self.value_size]
 
-    def key_hash(self, kbytes):
-        """libmap's hash of the key bytes (key.h), or None with a user hash."""
-        if not self.hashable:
-            return None
-        n = len(kbytes)
-        if n == 4 or n == 8:
-            if self._int_hash is None or self._int_hash[0] != n:
-                self._int_hash = (n, int_hasher(n, self.hash0))
-            return self._int_hash[1](int.from_bytes(kbytes, "little"))
-        return xxh3_64(kbytes, self.hash0)
-
-    def int_key_hasher(self):
-        """For u32/u64 maps: a fast function from the key (as read with the
-        target's byte order) to its hash; None for other kinds."""
-        lay = self.lay
-        if self.key_kind not in (lay.kind_u32, lay.kind_u64):
-            return None
-        n = 8 if self.key_kind == lay.kind_u64 else 4
-        h = int_hasher(n, self.hash0)
-        if lay.endian == "little":
-            return h
-        return lambda k: h(int.from_bytes(k.to_bytes(n, "big"), "little"))
-
 
 class BucketArray:
     """One bucket array (new or old), read CHUNK_BYTES at a time. Overflow
@@ -379,47 +355,48 @@ class Entry:
         return self
 
 
-def chain_live(m, label, index, chain):
-    """Entries of the live slots of one chain."""
-    mt = m.lay.min_tophash
-    for pos, (addr, data, off) in enumerate(chain):
-        th = data[off:off + m.lay.bucket_cnt]
-        if max(th) < mt:
-            continue
-        for s, top in enumerate(th):
-            if top >= mt:
-                yield Entry(label, index, pos, s, addr, top,
-                            m.key_slot_bytes(data, off, s), m.value_slot_bytes(data, off, s))
-
-
-
-
 def entries(m, problems=None):
-    """Every live entry of the map exactly once, decoded, in bucket order:
-    for each new bucket i, the entries of new bucket i, or, while its old
-    bucket j = i & oldmask is not evacuated, those of old bucket j (listed
-    at i == j). Chains that stop early or buckets that cannot be read are
-    appended to problems as (where, text), and the walk goes on."""
+    """Every live entry of the map exactly once, decoded: the current
+    array's, then those of the old buckets not yet evacuated (walked by
+    libmap-inspect, inspect/src/entries.c). Stretches of the map that cannot
+    be read are counted into problems as (where, text), and the walk goes
+    on; an entry whose key or value cannot be read carries the reason in
+    its error."""
     if not m.buckets:
         return
-    new = m.new_array()
-    old = m.old_array() if m.growing else None
-    oldmask = m.nold - 1 if old else 0
-    for i in range(m.nbuckets):
-        arr, index = new, i
-        try:
-            if old is not None:
-                j = i & oldmask
-                if not old.evacuated(j):
-                    if i != j:
-                        continue
-                    arr, index = old, j
-            ch, prob = arr.chain(index)
-        except LibmapError as e:
-            if problems is not None:
-                problems.append((where(arr.label, index), str(e).replace("libmap: ", "")))
-            continue
-        if prob and problems is not None:
-            problems.append((where(arr.label, index, prob[0], prob[1]), prob[2]))
-        for e in chain_live(m, arr.label, index, ch):
-            yield e.decode(m)
+    lay = m.lay
+    int_key, endian = m.key_kind in (lay.kind_u64, lay.kind_u32), lay.endian
+    from_bytes = int.from_bytes
+    for t in inspect_lib.entries(m.addr, lay):
+        if len(t) == 1:
+            if t[0] and problems is not None:
+                problems.append(("map", "%d unreadable stretch%s of buckets skipped"
+                                 % (t[0], "" if t[0] == 1 else "es")))
+            return
+        key, value, array, bucket, chain, slot, baddr, top, error = t
+        e = Entry("old" if array else "new", bucket, chain, slot, baddr if chain else 0, top,
+                  None, None)
+        if error or key is None or value is None:
+            e.key = e.kbytes = e.value = None
+            e.error = "libmap: " + (error or "unreadable")
+        else:
+            e.kbytes = key
+            e.key = from_bytes(key, endian) if int_key else key
+            e.value = value
+        yield e
+
+
+def entry_of(m, d):
+    """An Entry from libmap-inspect's entry (inspect_lib's dicts)."""
+    lay = m.lay
+    e = Entry("old" if d["array"] else "new", d["bucket"], d["chain"], d["slot"],
+              d["bucket_addr"] if d["chain"] else 0, d["tophash"], None, None)
+    kb = d["key"]
+    if d["error"] or kb is None or d["value"] is None:
+        e.key = e.kbytes = e.value = None
+        e.error = "libmap: " + (d["error"] or "unreadable")
+    else:
+        e.kbytes = kb
+        e.key = int.from_bytes(kb, lay.endian) if m.key_kind in (lay.kind_u64, lay.kind_u32) else kb
+        e.value = d["value"]
+    return e

@@ -3,19 +3,19 @@
  * them, read through the layout descriptor. Also the names of the debug
  * contract's enums (operations, panic kinds).
  */
-#ifndef LIBMAP_COREDUMP_PANICREC_H
-#define LIBMAP_COREDUMP_PANICREC_H
+#ifndef LIBMAP_INSPECT_PANICREC_H
+#define LIBMAP_INSPECT_PANICREC_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "coremem.h"
+#include "mem.h"
 #include "layout.h"
 
 struct panic_info {
     int present;          /* magic found: the record is complete */
     int unreadable;       /* the record's memory is missing from the core */
-    char error[256];      /* why not, when not */
+    char error[320];      /* why not, when not */
     uint64_t addr;
     uint32_t version, kind, op, writer_op, writer_held;
     int32_t tid, writer_tid, pid;
@@ -37,8 +37,8 @@ struct registry_info {
     size_t n;
 };
 
-void panic_read(struct panic_info *pi, const struct lm_layout *l, struct coremem *cm);
-void registry_read(struct registry_info *ri, const struct lm_layout *l, struct coremem *cm);
+void panic_read(struct panic_info *pi, const struct lm_layout *l, struct lmi_mem *mem);
+void registry_read(struct registry_info *ri, const struct lm_layout *l, struct lmi_mem *mem);
 void registry_free(struct registry_info *ri);
 
 const char *op_name(uint32_t op);

@@ -1,10 +1,7 @@
 /*
- * layout.c — find, read and check libmap's layout descriptor (see
- * layout.h).
+ * layout.c — read and check libmap's layout descriptor (see layout.h).
  */
 #include "layout.h"
-
-#include "debugnote.h"
 
 #include <inttypes.h>
 #include <stddef.h>
@@ -21,7 +18,7 @@
 
 /* Convert the raw target bytes to host order: every field is a uint32_t
  * except magic and map_magic (uint64_t). */
-static void decode(struct libmap_layout *d, const uint8_t *raw, size_t n, const struct coremem *cm)
+static void decode(struct libmap_layout *d, const uint8_t *raw, size_t n, const struct lmi_mem *mem)
 {
     memset(d, 0, sizeof *d);
     uint8_t *out = (uint8_t *)d;
@@ -29,13 +26,13 @@ static void decode(struct libmap_layout *d, const uint8_t *raw, size_t n, const 
         if (off == offsetof(struct libmap_layout, magic) ||
             off == offsetof(struct libmap_layout, map_magic)) {
             if (off + 8 <= n) {
-                uint64_t v = cm_uint(cm, raw + off, 8);
+                uint64_t v = lmi_uint(mem, raw + off, 8);
                 memcpy(out + off, &v, 8);
             }
             off += 4;
             continue;
         }
-        uint32_t v = (uint32_t)cm_uint(cm, raw + off, 4);
+        uint32_t v = (uint32_t)lmi_uint(mem, raw + off, 4);
         memcpy(out + off, &v, 4);
     }
 }
@@ -125,27 +122,27 @@ static int check(const struct lm_layout *l, char *err, size_t errlen)
     return 0;
 }
 
-static int rd(struct coremem *cm, int file_only, uint64_t addr, void *buf, size_t len,
-              struct cm_fault *f)
+static int rd(struct lmi_mem *mem, int file_only, uint64_t addr, void *buf, size_t len,
+              struct lmi_fault *f)
 {
-    return file_only ? cm_read_file(cm, addr, buf, len, f) : cm_read(cm, addr, buf, len, f);
+    return file_only ? lmi_read_file(mem, addr, buf, len, f) : lmi_read(mem, addr, buf, len, f);
 }
 
-/* Read and decode the descriptor at addr, through cm (or from the mapped
- * files only). */
-static int read_at(struct lm_layout *l, struct coremem *cm, int file_only, uint64_t addr,
-                   char *err, size_t errlen)
+int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_t addr,
+                char *err, size_t errlen)
 {
+    l->ptr = mem->ptr;
+    l->addr = addr;
     uint8_t raw[sizeof(struct libmap_layout)];
-    struct cm_fault f;
-    if (rd(cm, file_only, addr, raw, 16, &f) != 0) {
+    struct lmi_fault f;
+    if (rd(mem, file_only, addr, raw, 16, &f) != 0) {
         snprintf(err, errlen, "libmap_layout at 0x%" PRIx64 " is %s", f.addr,
-                 cm_status_str(f.status));
+                 lmi_status_str(f.status));
         return -1;
     }
-    uint64_t magic = cm_uint(cm, raw, 8);
-    uint32_t version = (uint32_t)cm_uint(cm, raw + 8, 4);
-    uint32_t size = (uint32_t)cm_uint(cm, raw + 12, 4);
+    uint64_t magic = lmi_uint(mem, raw, 8);
+    uint32_t version = (uint32_t)lmi_uint(mem, raw + 8, 4);
+    uint32_t size = (uint32_t)lmi_uint(mem, raw + 12, 4);
     if (magic != LIBMAP_LAYOUT_MAGIC) {
         snprintf(err, errlen, "libmap_layout at 0x%" PRIx64 " has bad magic 0x%016" PRIx64, addr,
                  magic);
@@ -163,12 +160,12 @@ static int read_at(struct lm_layout *l, struct coremem *cm, int file_only, uint6
         return -1;
     }
     size_t n = size < sizeof raw ? size : sizeof raw;
-    if (rd(cm, file_only, addr, raw, n, &f) != 0) {
+    if (rd(mem, file_only, addr, raw, n, &f) != 0) {
         snprintf(err, errlen, "libmap_layout byte at 0x%" PRIx64 " is %s", f.addr,
-                 cm_status_str(f.status));
+                 lmi_status_str(f.status));
         return -1;
     }
-    decode(&l->d, raw, n, cm);
+    decode(&l->d, raw, n, mem);
     l->extended = n >= LAYOUT_EXT_SIZE;
     l->has_writer_seq = n >= LAYOUT_SEQ_SIZE && l->d.writer_seq_mask != 0;
     if (!l->extended) {
@@ -190,61 +187,3 @@ static int read_at(struct lm_layout *l, struct coremem *cm, int file_only, uint6
     return check(l, err, errlen);
 }
 
-int layout_load(struct lm_layout *l, struct proc *p, struct coremem *cm, char *err, size_t errlen)
-{
-    memset(l, 0, sizeof *l);
-    l->ptr = cm->elfclass == ELFCLASS32 ? 4 : 8;
-    uint64_t addr;
-    Dwfl_Module *mod = proc_find_symbol(p, "libmap_layout", &addr, NULL, PREFER_LIBRARY);
-    struct libmap_note note = {0};
-    if (mod == NULL) {
-        /* no symbol table names it (a stripped static program): the note */
-        mod = debugnote_find(p, &note);
-        addr = note.layout;
-    }
-    if (mod == NULL) {
-        char missing[1024];
-        if (proc_missing_files(p, missing, sizeof missing) > 0)
-            snprintf(err, errlen,
-                     "no module of the process defines libmap_layout; these files could not be "
-                     "used (the executable and libraries must be the ones that ran, not "
-                     "rebuilt since): %s",
-                     missing);
-        else
-            snprintf(err, errlen,
-                     "no module of the process defines libmap_layout: the program does not "
-                     "use libmap");
-        return -1;
-    }
-    l->mod = mod;
-    l->addr = addr;
-    /* First the core's bytes; then, if the core did not save the page (the
-     * usual case for .rodata), the module's file. */
-    char err1[256], err2[256];
-    uint64_t fb_before = cm->fallback_reads;
-    if (read_at(l, cm, 0, addr, err1, sizeof err1) == 0) {
-        l->source = cm->fallback_reads != fb_before ? "file" : "core";
-    } else if (read_at(l, cm, 1, addr, err2, sizeof err2) == 0) {
-        /* the core's copy is damaged; the file's is the same constant */
-        l->source = "file";
-        snprintf(l->note, sizeof l->note, "the core's copy of libmap_layout is unusable (%s); "
-                 "read it from %s", err1, proc_module_name(mod));
-    } else {
-        snprintf(err, errlen, "%s (in %s)", err1, proc_module_name(mod));
-        return -1;
-    }
-    uint64_t a;
-    if (note.version) {
-        l->panic_addr = note.panic_record;
-        l->registry_addr = note.registry;
-        l->from_note = 1;
-    } else {
-        /* in any module: the executable holds copies of the globals it
-         * refers to (copy relocations), libmap.so the others */
-        if (proc_find_symbol(p, "libmap_panic_record", &a, NULL, PREFER_EXECUTABLE) != NULL)
-            l->panic_addr = a;
-        if (proc_find_symbol(p, "libmap_registry", &a, NULL, PREFER_EXECUTABLE) != NULL)
-            l->registry_addr = a;
-    }
-    return 0;
-}

@@ -34,7 +34,7 @@ struct verifier {
     struct vresult *res;
     const struct lm_map *m;
     const struct lm_layout *l;
-    struct coremem *cm;
+    struct lmi_mem *mem;
     struct slot_reader sr;
     verify_progress_fn progress;
     const char *phase;
@@ -67,12 +67,12 @@ static void vfail(struct verifier *v, const char *check, int array, int64_t buck
     if (res->nfails >= VERIFY_MAX_FAILURES)
         return;
     if (res->nfails % 64 == 0) {
-        struct vfail *n = realloc(res->fails, (res->nfails + 64) * sizeof *n);
+        struct lmi_problem *n = realloc(res->fails, (res->nfails + 64) * sizeof *n);
         if (n == NULL)
             return;
         res->fails = n;
     }
-    struct vfail *f = &res->fails[res->nfails++];
+    struct lmi_problem *f = &res->fails[res->nfails++];
     f->check = check;
     f->array = array;
     f->bucket = bucket;
@@ -238,7 +238,7 @@ static inline void live_slot(struct verifier *v, const struct bref *r, const uin
     struct slot_key k;
     if (slot_key_fast(&v->sr, b, i, &k) != 0) {
         vfail(v, "key_unreadable", r->old, (int64_t)r->index, (int)r->chain, (int)i, r->addr,
-              k.fault.status != CM_OK, "%s", k.why);
+              k.fault.status != LMI_OK, "%s", k.why);
         return;
     }
     uint64_t hash;
@@ -328,7 +328,7 @@ static void on_chain_end(void *ctx, const struct bref *r)
 }
 
 static void on_problem(void *ctx, const struct bref *r, enum walk_problem p, uint64_t addr,
-                       enum cm_status st, uint64_t extra)
+                       enum lmi_status st, uint64_t extra)
 {
     struct verifier *v = ctx;
     const char *arr = r->old ? "old" : "current";
@@ -336,11 +336,11 @@ static void on_problem(void *ctx, const struct bref *r, enum walk_problem p, uin
     case WP_UNREADABLE_RANGE:
         vfail(v, "unreadable", r->old, (int64_t)r->index, -1, -1, addr, 1,
               "%s buckets %" PRIu64 "..%" PRIu64 " (from 0x%" PRIx64 ") are %s", arr, r->index,
-              extra, addr, cm_status_str(st));
+              extra, addr, lmi_status_str(st));
         break;
     case WP_UNREADABLE_OVERFLOW:
         vfail(v, "unreadable", r->old, (int64_t)r->index, (int)r->chain + 1, -1, addr, 1,
-              "overflow bucket 0x%" PRIx64 " is %s", addr, cm_status_str(st));
+              "overflow bucket 0x%" PRIx64 " is %s", addr, lmi_status_str(st));
         break;
     case WP_CYCLE:
         FAIL_AT(v, "cycle", r, -1, "overflow chain loops back to 0x%" PRIx64, addr);
@@ -393,17 +393,17 @@ static void map_level_checks(struct verifier *v)
 
 /* One verifier: the configuration every part shares, its own result. */
 static void verifier_init(struct verifier *v, struct vresult *res, const struct lm_map *m,
-                          const struct lm_layout *l, struct coremem *cm,
+                          const struct lm_layout *l, struct lmi_mem *mem,
                           verify_progress_fn progress, uint8_t *old_states)
 {
     memset(v, 0, sizeof *v);
     v->res = res;
     v->m = m;
     v->l = l;
-    v->cm = cm;
+    v->mem = mem;
     v->progress = progress;
     v->old_states = old_states;
-    slots_init(&v->sr, m, l, cm);
+    slots_init(&v->sr, m, l, mem);
     v->hash_known = map_hash_known(m, l);
     v->seed = m->hash0;
     v->cnt = l->d.bucket_cnt;
@@ -442,7 +442,7 @@ static void *vpart_run(void *arg)
     struct walk_visitor wv = {on_bucket, on_chain_end, on_problem,
                               p->show_progress ? on_progress : NULL, &p->v};
     p->v.phase = "verifying current buckets";
-    walk_range(p->v.m, p->v.l, p->v.cm, 0, p->from, p->to, &p->seen, &wv);
+    walk_range(p->v.m, p->v.l, p->v.mem, 0, p->from, p->to, &p->seen, &wv);
     return NULL;
 }
 
@@ -451,7 +451,7 @@ static void merge_result(struct vresult *into, struct vresult *part)
 {
     for (size_t i = 0; i < part->nfails && into->nfails < VERIFY_MAX_FAILURES; i++) {
         if (into->nfails % 64 == 0) {
-            struct vfail *n = realloc(into->fails, (into->nfails + 64) * sizeof *n);
+            struct lmi_problem *n = realloc(into->fails, (into->nfails + 64) * sizeof *n);
             if (n == NULL)
                 break;
             into->fails = n;
@@ -460,7 +460,7 @@ static void merge_result(struct vresult *into, struct vresult *part)
     }
     into->total_failures += part->total_failures;
     into->total_unreadable += part->total_unreadable;
-    struct vstats *a = &into->st, *b = &part->st;
+    struct lmi_stats *a = &into->st, *b = &part->st;
     a->live_new += b->live_new;
     a->live_old += b->live_old;
     a->deleted += b->deleted;
@@ -497,29 +497,33 @@ static void merge_seen(struct verifier *v, struct addrset *into, struct addrset 
     addrset_free(&reported);
 }
 
-static unsigned parts_for(uint64_t nbase)
+/* Slices of the current array: threads (0: one per CPU but one, the
+ * unwinder's, and fewer for small maps; a serial reader: one). */
+static unsigned parts_for(uint64_t nbase, unsigned threads, const struct lmi_mem *mem)
 {
-    /* one CPU is left to the unwinder, which runs alongside */
+    if (mem->serial)
+        return 1;
+    if (threads > 0) {
+        if (threads > VERIFY_MAX_PARTS)
+            threads = VERIFY_MAX_PARTS;
+        return nbase >= threads ? threads : 1;
+    }
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned n = cpus > 1 ? (unsigned)cpus - 1 : 1;
     if (n > VERIFY_MAX_PARTS)
         n = VERIFY_MAX_PARTS;
-    /* LIBMAP_COREDUMP_THREADS=N forces N slices whatever the size (tests) */
-    const char *e = getenv("LIBMAP_COREDUMP_THREADS");
-    if (e != NULL && atoi(e) > 0 && atoi(e) <= VERIFY_MAX_PARTS)
-        return nbase >= (uint64_t)atoi(e) ? (unsigned)atoi(e) : 1;
     while (n > 1 && nbase / n < VERIFY_PART_MIN)
         n--;
     return n;
 }
 
 void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_layout *l,
-                struct coremem *cm, verify_progress_fn progress)
+                struct lmi_mem *mem, unsigned threads, verify_progress_fn progress)
 {
     memset(res, 0, sizeof *res);
     res->ran = 1;
     struct verifier v;
-    verifier_init(&v, res, m, l, cm, progress, NULL);
+    verifier_init(&v, res, m, l, mem, progress, NULL);
     if (!m->walkable) {
         vfail(&v, "header", -1, -1, -1, -1, m->addr, 0, "%s", m->problem);
         verifier_free(&v);
@@ -529,7 +533,7 @@ void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_lay
     map_level_checks(&v);
     uint8_t *old_states = NULL;
     if (m->growing) {
-        old_states = walk_old_states(m, l, cm);
+        old_states = walk_old_states(m, l, mem);
         if (old_states == NULL)
             vfail(&v, "unreadable", 1, -1, -1, -1, m->oldbuckets, 1,
                   "old bucket array (%" PRIu64 " buckets at 0x%" PRIx64
@@ -540,15 +544,15 @@ void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_lay
 
     /* the current array, in slices verified side by side */
     uint64_t nbase = walk_nbase(m, 0);
-    unsigned nparts = parts_for(nbase);
+    unsigned nparts = parts_for(nbase, threads, mem);
     struct vpart parts[VERIFY_MAX_PARTS];
     pthread_t th[VERIFY_MAX_PARTS];
     int started[VERIFY_MAX_PARTS] = {0};
     for (unsigned i = 0; i < nparts; i++) {
         struct vpart *p = &parts[i];
         memset(&p->res, 0, sizeof p->res);
-        verifier_init(&p->v, &p->res, m, l, cm, progress, old_states);
-        walk_seen_init(&p->seen, m, cm);
+        verifier_init(&p->v, &p->res, m, l, mem, progress, old_states);
+        walk_seen_init(&p->seen, m, mem);
         p->from = nbase * i / nparts;
         p->to = nbase * (i + 1) / nparts;
         p->show_progress = i == 0;
@@ -574,7 +578,7 @@ void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_lay
     if (m->growing) {
         struct walk_visitor wv = {on_bucket, on_chain_end, on_problem, on_progress, &v};
         v.phase = "verifying old buckets";
-        walk_range(m, l, cm, 1, 0, walk_nbase(m, 1), &parts[0].seen, &wv);
+        walk_range(m, l, mem, 1, 0, walk_nbase(m, 1), &parts[0].seen, &wv);
     }
     addrset_free(&parts[0].seen);
 

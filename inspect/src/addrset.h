@@ -3,8 +3,8 @@
  * grows by doubling, with a hard cap), used to detect cycles and sharing in
  * overflow chains and in the registry list.
  */
-#ifndef LIBMAP_COREDUMP_ADDRSET_H
-#define LIBMAP_COREDUMP_ADDRSET_H
+#ifndef LIBMAP_INSPECT_ADDRSET_H
+#define LIBMAP_INSPECT_ADDRSET_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,13 +3,13 @@
  * through the layout descriptor, with the derived growth state, and a
  * check that its bucket geometry is sane enough to walk.
  */
-#ifndef LIBMAP_COREDUMP_MAPREAD_H
-#define LIBMAP_COREDUMP_MAPREAD_H
+#ifndef LIBMAP_INSPECT_MAPREAD_H
+#define LIBMAP_INSPECT_MAPREAD_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "coremem.h"
+#include "mem.h"
 #include "layout.h"
 
 struct lm_map {
@@ -34,7 +34,7 @@ struct lm_map {
 
 /* Read the map at addr. Returns 0 (check walkable), or -1 with a message
  * when the header itself cannot be read. */
-int map_read(struct lm_map *m, const struct lm_layout *l, struct coremem *cm, uint64_t addr,
+int map_read(struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, uint64_t addr,
              char *err, size_t errlen);
 
 const char *key_kind_name(const struct lm_layout *l, uint64_t kind);

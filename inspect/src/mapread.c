@@ -84,20 +84,20 @@ static void check_geometry(struct lm_map *m, const struct lm_layout *l)
     m->walkable = 1;
 }
 
-int map_read(struct lm_map *m, const struct lm_layout *l, struct coremem *cm, uint64_t addr,
+int map_read(struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, uint64_t addr,
              char *err, size_t errlen)
 {
     const struct libmap_layout *d = &l->d;
     memset(m, 0, sizeof *m);
     m->addr = addr;
     uint8_t buf[65536];
-    struct cm_fault f;
-    if (cm_read(cm, addr, buf, d->map_size, &f) != 0) {
+    struct lmi_fault f;
+    if (lmi_read(mem, addr, buf, d->map_size, &f) != 0) {
         snprintf(err, errlen, "map 0x%" PRIx64 ": byte at 0x%" PRIx64 " is %s", addr, f.addr,
-                 cm_status_str(f.status));
+                 lmi_status_str(f.status));
         return -1;
     }
-#define U(off, w) cm_uint(cm, buf + (off), (w))
+#define U(off, w) lmi_uint(mem, buf + (off), (w))
     m->magic = U(d->map_magic_off, 8);
     m->magic_ok = m->magic == d->map_magic;
     m->count = U(d->map_count, d->width_count);
@@ -114,19 +114,19 @@ int map_read(struct lm_map *m, const struct lm_layout *l, struct coremem *cm, ui
     m->reg_next = U(d->map_reg_next, l->ptr);
     m->reg_prev = U(d->map_reg_prev, l->ptr);
     const uint8_t *t = buf + d->map_type;
-    m->key_kind = cm_uint(cm, t + d->type_key_kind, d->width_key_kind);
-    m->tflags = cm_uint(cm, t + d->type_flags, d->width_type_flags);
-    m->key_size = cm_uint(cm, t + d->type_key_size, d->width_key_size);
-    m->value_size = cm_uint(cm, t + d->type_value_size, d->width_value_size);
-    m->key_slot = cm_uint(cm, t + d->type_key_slot, d->width_key_slot);
-    m->value_slot = cm_uint(cm, t + d->type_value_slot, d->width_value_slot);
-    m->bucket_size = cm_uint(cm, t + d->type_bucket_size, d->width_bucket_size);
-    m->key_offset = cm_uint(cm, t + d->type_key_offset, d->width_key_offset);
-    m->value_offset = cm_uint(cm, t + d->type_value_offset, d->width_offsets);
-    m->overflow_offset = cm_uint(cm, t + d->type_overflow_offset, d->width_offsets);
+    m->key_kind = lmi_uint(mem, t + d->type_key_kind, d->width_key_kind);
+    m->tflags = lmi_uint(mem, t + d->type_flags, d->width_type_flags);
+    m->key_size = lmi_uint(mem, t + d->type_key_size, d->width_key_size);
+    m->value_size = lmi_uint(mem, t + d->type_value_size, d->width_value_size);
+    m->key_slot = lmi_uint(mem, t + d->type_key_slot, d->width_key_slot);
+    m->value_slot = lmi_uint(mem, t + d->type_value_slot, d->width_value_slot);
+    m->bucket_size = lmi_uint(mem, t + d->type_bucket_size, d->width_bucket_size);
+    m->key_offset = lmi_uint(mem, t + d->type_key_offset, d->width_key_offset);
+    m->value_offset = lmi_uint(mem, t + d->type_value_offset, d->width_offsets);
+    m->overflow_offset = lmi_uint(mem, t + d->type_overflow_offset, d->width_offsets);
 #undef U
     if (l->extended) {
-        m->hash_fn = cm_uint(cm, t + d->type_hash, l->ptr);
+        m->hash_fn = lmi_uint(mem, t + d->type_hash, l->ptr);
         m->hash_fn_known = 1;
     }
     m->indirect_key = (m->tflags & d->type_flag_indirect_key) != 0;

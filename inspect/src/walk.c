@@ -9,7 +9,7 @@
 struct walker {
     const struct lm_map *m;
     const struct lm_layout *l;
-    struct coremem *cm;
+    struct lmi_mem *mem;
     const struct walk_visitor *v;
     struct addrset *seen;
     uint8_t *scratch;
@@ -37,29 +37,29 @@ static void walk_chain(struct walker *w, int old, uint64_t index, uint64_t addr,
     uint64_t id = walk_chain_id(old, index);
     for (;;) {
         v->bucket(v->ctx, &r, b);
-        uint64_t next = cm_uint(w->cm, b + m->overflow_offset, w->l->ptr);
+        uint64_t next = lmi_uint(w->mem, b + m->overflow_offset, w->l->ptr);
         if (next == 0)
             break;
         if (next % w->l->ptr != 0) {
-            v->problem(v->ctx, &r, WP_MISALIGNED, next, CM_OK, 0);
+            v->problem(v->ctx, &r, WP_MISALIGNED, next, LMI_OK, 0);
             break;
         }
         if (into_base(w, next)) {
-            v->problem(v->ctx, &r, WP_INTO_BASE, next, CM_OK, 0);
+            v->problem(v->ctx, &r, WP_INTO_BASE, next, LMI_OK, 0);
             break;
         }
         uint64_t other;
         int rc = addrset_put(w->seen, next, id, &other);
         if (rc == 1) {
-            v->problem(v->ctx, &r, other == id ? WP_CYCLE : WP_SHARED, next, CM_OK, other);
+            v->problem(v->ctx, &r, other == id ? WP_CYCLE : WP_SHARED, next, LMI_OK, other);
             break;
         }
         if (rc < 0) {
-            v->problem(v->ctx, &r, WP_TOO_MANY, next, CM_OK, w->seen->len);
+            v->problem(v->ctx, &r, WP_TOO_MANY, next, LMI_OK, w->seen->len);
             break;
         }
-        struct cm_fault f;
-        const uint8_t *nb = cm_get(w->cm, next, m->bucket_size, w->scratch, &f);
+        struct lmi_fault f;
+        const uint8_t *nb = lmi_get(w->mem, next, m->bucket_size, w->scratch, &f);
         if (nb == NULL) {
             v->problem(v->ctx, &r, WP_UNREADABLE_OVERFLOW, next, f.status, 0);
             break;
@@ -73,12 +73,12 @@ static void walk_chain(struct walker *w, int old, uint64_t index, uint64_t addr,
 }
 
 static void setup(struct walker *w, const struct lm_map *m, const struct lm_layout *l,
-                  struct coremem *cm, const struct walk_visitor *v, struct addrset *seen)
+                  struct lmi_mem *mem, const struct walk_visitor *v, struct addrset *seen)
 {
     memset(w, 0, sizeof *w);
     w->m = m;
     w->l = l;
-    w->cm = cm;
+    w->mem = mem;
     w->v = v;
     w->seen = seen;
     w->base[0] = m->buckets;
@@ -88,10 +88,10 @@ static void setup(struct walker *w, const struct lm_map *m, const struct lm_layo
     w->scratch = malloc(m->bucket_size);
 }
 
-void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct coremem *cm)
+void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct lmi_mem *mem)
 {
     /* no chain can hold more distinct buckets than the core has room for */
-    addrset_init(seen, (size_t)(cm->size / (m->bucket_size ? m->bucket_size : 1)) + 16);
+    addrset_init(seen, (size_t)(mem->extent / (m->bucket_size ? m->bucket_size : 1)) + 16);
     /* noverflow counts the current array's overflow buckets, sampled with
      * probability 2^-(B-15) above B = 15: size the set once */
     uint64_t est = m->noverflow;
@@ -109,34 +109,36 @@ uint64_t walk_nbase(const struct lm_map *m, int old)
     return m->buckets ? m->nbuckets : 0;
 }
 
-void walk_range(const struct lm_map *m, const struct lm_layout *l, struct coremem *cm, int old,
+void walk_range(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, int old,
                 uint64_t from, uint64_t to, struct addrset *seen, const struct walk_visitor *v)
 {
     if (!m->walkable)
         return;
     struct walker w;
-    setup(&w, m, l, cm, v, seen);
+    setup(&w, m, l, mem, v, seen);
     if (w.scratch == NULL)
         return;
     uint64_t base = w.base[old], n = walk_nbase(m, old), bs = m->bucket_size;
     if (to > n)
         to = n;
-    struct cm_stream stream;
-    cm_stream_init(&stream, cm);
+    struct lmi_stream stream;
+    lmi_stream_init(&stream, mem);
+    if (to <= (UINT64_MAX - base) / bs)
+        stream.end = base + to * bs; /* a range's walk reads the range only */
     uint64_t i = from;
     while (i < to) {
         if (v->progress != NULL && ((i - from) & 0xffff) == 0)
             v->progress(v->ctx, i - from, to - from);
         uint64_t addr = base + i * bs;
-        struct cm_fault f;
+        struct lmi_fault f;
         const uint8_t *b = NULL;
         if (i <= (UINT64_MAX - base) / bs && addr <= UINT64_MAX - bs)
-            b = cm_stream_get(&stream, addr, bs, w.scratch, &f);
+            b = lmi_stream_get(&stream, addr, bs, w.scratch, &f);
         else
-            f = (struct cm_fault){CM_NOT_MAPPED, addr};
+            f = (struct lmi_fault){LMI_NOT_MAPPED, addr};
         if (b == NULL) {
             /* skip to the first bucket that starts at or after readable memory */
-            uint64_t next = addr <= UINT64_MAX - bs ? cm_next_readable(cm, addr + 1) : UINT64_MAX;
+            uint64_t next = addr <= UINT64_MAX - bs ? lmi_next_readable(mem, addr + 1) : UINT64_MAX;
             uint64_t j = to;
             if (next != UINT64_MAX && next > base) {
                 uint64_t k = (next - base + bs - 1) / bs;
@@ -155,27 +157,27 @@ void walk_range(const struct lm_map *m, const struct lm_layout *l, struct coreme
     }
     if (v->progress != NULL)
         v->progress(v->ctx, to - from, to - from);
-    cm_stream_free(&stream);
+    lmi_stream_free(&stream);
     free(w.scratch);
 }
 
-void walk_array(const struct lm_map *m, const struct lm_layout *l, struct coremem *cm, int old,
+void walk_array(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, int old,
                 const struct walk_visitor *v)
 {
     if (!m->walkable)
         return;
     struct addrset seen;
-    walk_seen_init(&seen, m, cm);
-    walk_range(m, l, cm, old, 0, walk_nbase(m, old), &seen, v);
+    walk_seen_init(&seen, m, mem);
+    walk_range(m, l, mem, old, 0, walk_nbase(m, old), &seen, v);
     addrset_free(&seen);
 }
 
-uint8_t *walk_old_states(const struct lm_map *m, const struct lm_layout *l, struct coremem *cm)
+uint8_t *walk_old_states(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem)
 {
     if (!m->walkable || !m->growing)
         return NULL;
     uint64_t n = m->noldbuckets, bs = m->bucket_size;
-    if (n > cm->size / bs + 1)
+    if (n > mem->extent / bs + 1)
         return NULL;
     uint8_t *st = calloc(n, 1);
     if (st == NULL)
@@ -184,9 +186,9 @@ uint8_t *walk_old_states(const struct lm_map *m, const struct lm_layout *l, stru
     while (i < n) {
         uint64_t addr = m->oldbuckets + i * bs;
         uint8_t top;
-        struct cm_fault f;
-        if (addr < m->oldbuckets || cm_read(cm, addr, &top, 1, &f) != 0) {
-            uint64_t next = cm_next_readable(cm, addr + 1);
+        struct lmi_fault f;
+        if (addr < m->oldbuckets || lmi_read(mem, addr, &top, 1, &f) != 0) {
+            uint64_t next = lmi_next_readable(mem, addr + 1);
             uint64_t j = n;
             if (next != UINT64_MAX && next > m->oldbuckets) {
                 uint64_t k = (next - m->oldbuckets + bs - 1) / bs;

@@ -8,14 +8,14 @@
 #include <string.h>
 
 void slots_init(struct slot_reader *r, const struct lm_map *m, const struct lm_layout *l,
-                struct coremem *cm)
+                struct lmi_mem *mem)
 {
     memset(r, 0, sizeof *r);
     r->m = m;
     r->l = l;
-    r->cm = cm;
+    r->mem = mem;
     r->inline_keys = m->key_kind != l->d.key_kind_string && !m->indirect_key;
-    r->budget = 2 * cm->size + SLOT_BUDGET_EXTRA;
+    r->budget = 2 * mem->extent + SLOT_BUDGET_EXTRA;
 }
 
 void slots_free(struct slot_reader *r)
@@ -45,12 +45,12 @@ static uint8_t *reserve(uint8_t **buf, size_t *cap, uint64_t n)
 
 /* Read len bytes at ptr (an allocation the slot points to). */
 static const uint8_t *deref(struct slot_reader *r, uint8_t **buf, size_t *cap, uint64_t ptr,
-                            uint64_t len, struct cm_fault *f, char *why, size_t whylen,
+                            uint64_t len, struct lmi_fault *f, char *why, size_t whylen,
                             const char *what)
 {
     if (len > SLOT_MAX_BYTES) {
         snprintf(why, whylen, "%s length %" PRIu64 " is implausible", what, len);
-        f->status = CM_OK;
+        f->status = LMI_OK;
         f->addr = ptr;
         return NULL;
     }
@@ -59,28 +59,28 @@ static const uint8_t *deref(struct slot_reader *r, uint8_t **buf, size_t *cap, u
     if (len > r->budget) {
         snprintf(why, whylen, "%s not read: too many bytes behind pointers already read "
                  "(damaged lengths?)", what);
-        f->status = CM_NOT_SAVED;
+        f->status = LMI_NOT_SAVED;
         f->addr = ptr;
         return NULL;
     }
     r->budget -= len;
     if (ptr == 0) {
         snprintf(why, whylen, "%s pointer is NULL", what);
-        f->status = CM_OK;
+        f->status = LMI_OK;
         f->addr = 0;
         return NULL;
     }
     uint8_t *scratch = reserve(buf, cap, len);
     if (scratch == NULL) {
         snprintf(why, whylen, "out of memory reading %s", what);
-        f->status = CM_OK;
+        f->status = LMI_OK;
         f->addr = ptr;
         return NULL;
     }
-    const uint8_t *p = cm_get(r->cm, ptr, len, scratch, f);
+    const uint8_t *p = lmi_get(r->mem, ptr, len, scratch, f);
     if (p == NULL)
         snprintf(why, whylen, "%s bytes at 0x%" PRIx64 " are %s", what, f->addr,
-                 cm_status_str(f->status));
+                 lmi_status_str(f->status));
     return p;
 }
 
@@ -92,12 +92,12 @@ int slot_key(struct slot_reader *r, const uint8_t *b, unsigned i, struct slot_ke
     k->why[0] = 0;
     k->ptr = 0;
     if (m->key_kind == d->key_kind_string) {
-        k->ptr = cm_uint(r->cm, ks + d->str_ptr, r->l->ptr);
-        k->len = cm_uint(r->cm, ks + d->str_len, r->l->ptr);
+        k->ptr = lmi_uint(r->mem, ks + d->str_ptr, r->l->ptr);
+        k->len = lmi_uint(r->mem, ks + d->str_len, r->l->ptr);
         k->data = deref(r, &r->kbuf, &r->kcap, k->ptr, k->len, &k->fault, k->why, sizeof k->why,
                         "string key");
     } else if (m->indirect_key) {
-        k->ptr = cm_uint(r->cm, ks, r->l->ptr);
+        k->ptr = lmi_uint(r->mem, ks, r->l->ptr);
         k->len = m->key_size;
         k->data = deref(r, &r->kbuf, &r->kcap, k->ptr, k->len, &k->fault, k->why, sizeof k->why,
                         "indirect key");
@@ -109,7 +109,7 @@ int slot_key(struct slot_reader *r, const uint8_t *b, unsigned i, struct slot_ke
 }
 
 int slot_value(struct slot_reader *r, const uint8_t *b, unsigned i, const uint8_t **p,
-               uint64_t *len, struct cm_fault *f, char *why, size_t whylen)
+               uint64_t *len, struct lmi_fault *f, char *why, size_t whylen)
 {
     const struct lm_map *m = r->m;
     const uint8_t *vs = b + m->value_offset + (uint64_t)i * m->value_slot;
@@ -118,7 +118,7 @@ int slot_value(struct slot_reader *r, const uint8_t *b, unsigned i, const uint8_
         *p = vs;
         return 0;
     }
-    uint64_t ptr = cm_uint(r->cm, vs, r->l->ptr);
+    uint64_t ptr = lmi_uint(r->mem, vs, r->l->ptr);
     *p = deref(r, &r->vbuf, &r->vcap, ptr, m->value_size, f, why, whylen, "indirect value");
     return *p != NULL ? 0 : -1;
 }
@@ -140,7 +140,7 @@ void key_print(FILE *o, const struct slot_reader *r, const struct slot_key *k, s
         return;
     }
     if (r->m->key_kind == d->key_kind_u32 || r->m->key_kind == d->key_kind_u64) {
-        fprintf(o, "%" PRIu64, cm_uint(r->cm, k->data, (unsigned)k->len));
+        fprintf(o, "%" PRIu64, lmi_uint(r->mem, k->data, (unsigned)k->len));
     } else if (r->m->key_kind == d->key_kind_string) {
         uint64_t n = k->len < max ? k->len : max;
         fputc('"', o);
@@ -165,7 +165,7 @@ void key_print(FILE *o, const struct slot_reader *r, const struct slot_key *k, s
 void value_print(FILE *o, const struct slot_reader *r, const uint8_t *p, uint64_t len, size_t max)
 {
     if (len == 1 || len == 2 || len == 4 || len == 8) {
-        fprintf(o, "%" PRIu64, cm_uint(r->cm, p, (unsigned)len));
+        fprintf(o, "%" PRIu64, lmi_uint(r->mem, p, (unsigned)len));
         return;
     }
     if (len == 0) {
@@ -174,25 +174,4 @@ void value_print(FILE *o, const struct slot_reader *r, const uint8_t *p, uint64_
     }
     fputs("0x", o);
     print_hex(o, p, len, max);
-}
-
-void key_json(struct json *j, const struct slot_reader *r, const struct slot_key *k)
-{
-    const struct libmap_layout *d = &r->l->d;
-    if (r->m->key_kind == d->key_kind_u32 || r->m->key_kind == d->key_kind_u64) {
-        json_u64(j, "key", cm_uint(r->cm, k->data, (unsigned)k->len));
-    } else if (r->m->key_kind == d->key_kind_string) {
-        json_strn(j, "key", k->data, (size_t)k->len);
-        json_hex(j, "key_hex", k->data, (size_t)k->len);
-    } else {
-        json_hex(j, "key", k->data, (size_t)k->len);
-        json_hex(j, "key_hex", k->data, (size_t)k->len);
-    }
-}
-
-void value_json(struct json *j, const struct slot_reader *r, const uint8_t *p, uint64_t len)
-{
-    if (len == 1 || len == 2 || len == 4 || len == 8)
-        json_u64(j, "value", cm_uint(r->cm, p, (unsigned)len));
-    json_hex(j, "value_hex", p, (size_t)len);
 }

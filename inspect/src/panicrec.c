@@ -43,40 +43,40 @@ const char *panic_kind_name(uint32_t kind)
     return "unknown";
 }
 
-void panic_read(struct panic_info *pi, const struct lm_layout *l, struct coremem *cm)
+void panic_read(struct panic_info *pi, const struct lm_layout *l, struct lmi_mem *mem)
 {
     const struct libmap_layout *d = &l->d;
     memset(pi, 0, sizeof *pi);
     pi->addr = l->panic_addr;
     if (l->panic_addr == 0) {
         snprintf(pi->error, sizeof pi->error, "libmap_panic_record not found in %s",
-                 proc_module_name(l->mod));
+                 l->module[0] ? l->module : "the program");
         return;
     }
     uint8_t buf[65536];
-    struct cm_fault f;
-    if (cm_read(cm, l->panic_addr, buf, d->panic_size, &f) != 0) {
+    struct lmi_fault f;
+    if (lmi_read(mem, l->panic_addr, buf, d->panic_size, &f) != 0) {
         pi->unreadable = 1;
         snprintf(pi->error, sizeof pi->error, "libmap_panic_record at 0x%" PRIx64 " is %s",
-                 f.addr, cm_status_str(f.status));
+                 f.addr, lmi_status_str(f.status));
         return;
     }
-    if (cm_uint(cm, buf + d->panic_magic, 8) != LIBMAP_PANIC_MAGIC) {
+    if (lmi_uint(mem, buf + d->panic_magic, 8) != LIBMAP_PANIC_MAGIC) {
         snprintf(pi->error, sizeof pi->error,
                  "no panic record: libmap did not detect a concurrent access in this process");
         return;
     }
     pi->present = 1;
-    pi->kind = (uint32_t)cm_uint(cm, buf + d->panic_kind, 4);
-    pi->map = cm_uint(cm, buf + d->panic_map, l->ptr);
-    pi->op = (uint32_t)cm_uint(cm, buf + d->panic_op, 4);
-    pi->writer_op = (uint32_t)cm_uint(cm, buf + d->panic_writer_op, 4);
-    pi->tid = (int32_t)cm_uint(cm, buf + d->panic_tid, 4);
-    pi->writer_tid = (int32_t)cm_uint(cm, buf + d->panic_writer_tid, 4);
-    pi->pid = (int32_t)cm_uint(cm, buf + d->panic_pid, 4);
-    pi->writer_held = (uint32_t)cm_uint(cm, buf + d->panic_writer_held, 4);
-    pi->realtime_ns = (int64_t)cm_uint(cm, buf + d->panic_realtime_ns, 8);
-    pi->monotonic_ns = (int64_t)cm_uint(cm, buf + d->panic_monotonic_ns, 8);
+    pi->kind = (uint32_t)lmi_uint(mem, buf + d->panic_kind, 4);
+    pi->map = lmi_uint(mem, buf + d->panic_map, l->ptr);
+    pi->op = (uint32_t)lmi_uint(mem, buf + d->panic_op, 4);
+    pi->writer_op = (uint32_t)lmi_uint(mem, buf + d->panic_writer_op, 4);
+    pi->tid = (int32_t)lmi_uint(mem, buf + d->panic_tid, 4);
+    pi->writer_tid = (int32_t)lmi_uint(mem, buf + d->panic_writer_tid, 4);
+    pi->pid = (int32_t)lmi_uint(mem, buf + d->panic_pid, 4);
+    pi->writer_held = (uint32_t)lmi_uint(mem, buf + d->panic_writer_held, 4);
+    pi->realtime_ns = (int64_t)lmi_uint(mem, buf + d->panic_realtime_ns, 8);
+    pi->monotonic_ns = (int64_t)lmi_uint(mem, buf + d->panic_monotonic_ns, 8);
     size_t n = d->panic_message_size < sizeof pi->message ? d->panic_message_size
                                                           : sizeof pi->message - 1;
     memcpy(pi->message, buf + d->panic_message, n);
@@ -84,7 +84,7 @@ void panic_read(struct panic_info *pi, const struct lm_layout *l, struct coremem
     pi->message[strnlen(pi->message, n)] = 0;
 }
 
-void registry_read(struct registry_info *ri, const struct lm_layout *l, struct coremem *cm)
+void registry_read(struct registry_info *ri, const struct lm_layout *l, struct lmi_mem *mem)
 {
     const struct libmap_layout *d = &l->d;
     memset(ri, 0, sizeof *ri);
@@ -94,20 +94,20 @@ void registry_read(struct registry_info *ri, const struct lm_layout *l, struct c
         return;
     }
     uint8_t buf[65536];
-    struct cm_fault f;
-    if (cm_read(cm, l->registry_addr, buf, d->registry_size, &f) != 0) {
+    struct lmi_fault f;
+    if (lmi_read(mem, l->registry_addr, buf, d->registry_size, &f) != 0) {
         ri->unreadable = 1;
         snprintf(ri->error, sizeof ri->error, "libmap_registry at 0x%" PRIx64 " is %s", f.addr,
-                 cm_status_str(f.status));
+                 lmi_status_str(f.status));
         return;
     }
-    if (cm_uint(cm, buf + d->registry_magic, 8) != LIBMAP_REGISTRY_MAGIC) {
+    if (lmi_uint(mem, buf + d->registry_magic, 8) != LIBMAP_REGISTRY_MAGIC) {
         snprintf(ri->error, sizeof ri->error, "libmap_registry has bad magic");
         return;
     }
     ri->present = 1;
-    ri->count = cm_uint(cm, buf + d->registry_count, 8);
-    uint64_t m = cm_uint(cm, buf + d->registry_head, l->ptr);
+    ri->count = lmi_uint(mem, buf + d->registry_count, 8);
+    uint64_t m = lmi_uint(mem, buf + d->registry_head, l->ptr);
     struct addrset seen;
     addrset_init(&seen, REGISTRY_MAX_MAPS);
     size_t cap = 0;
@@ -130,14 +130,14 @@ void registry_read(struct registry_info *ri, const struct lm_layout *l, struct c
         }
         ri->maps[ri->n++] = m;
         uint8_t nb[8];
-        if (cm_read(cm, m + d->map_reg_next, nb, l->ptr, &f) != 0) {
+        if (lmi_read(mem, m + d->map_reg_next, nb, l->ptr, &f) != 0) {
             ri->unreadable = 1;
             snprintf(ri->error, sizeof ri->error,
                      "registry link of map 0x%" PRIx64 " at 0x%" PRIx64 " is %s", m, f.addr,
-                     cm_status_str(f.status));
+                     lmi_status_str(f.status));
             break;
         }
-        m = cm_uint(cm, nb, l->ptr);
+        m = lmi_uint(mem, nb, l->ptr);
     }
     addrset_free(&seen);
 }

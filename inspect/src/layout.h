@@ -1,27 +1,24 @@
 /*
  * layout.h — libmap's layout descriptor (libmap_layout in libmap/debug.h),
- * loaded from the crashed process: found by symbol in the module that
- * defines it (libmap.so, or the executable when libmap is linked
- * statically), else through libmap's debug note (stripped programs);
- * read from the core or, when the core did not save that read-only page,
- * from the module's file; magic, version and every value
- * checked. Every offset, width and constant the analyzer uses comes from
- * here: nothing about libmap's structures is compiled in except the
- * descriptor's own format.
+ * read from the target and checked: magic, version and every value. Every
+ * offset, width and constant the inspector uses comes from here: nothing
+ * about libmap's structures is compiled in except the descriptor's own
+ * format. Where the descriptor lives (a symbol, libmap's debug note) is
+ * the tool's business: libmap-coredump looks it up with libdwfl
+ * (coredump/layout_find.c), gdb with its symbol tables.
  */
-#ifndef LIBMAP_COREDUMP_LAYOUT_H
-#define LIBMAP_COREDUMP_LAYOUT_H
+#ifndef LIBMAP_INSPECT_LAYOUT_H
+#define LIBMAP_INSPECT_LAYOUT_H
 
 #include <libmap/debug.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include "coremem.h"
-#include "process.h"
+#include "mem.h"
 
 struct lm_layout {
     struct libmap_layout d; /* the descriptor, in host byte order */
     uint64_t addr;          /* where libmap_layout lives in the process */
-    Dwfl_Module *mod;       /* the module defining it */
     const char *source;     /* "core" or "file" */
     unsigned ptr;           /* bytes of a pointer (size_t has the same width) */
     uint64_t panic_addr;    /* libmap_panic_record, 0 if not found */
@@ -30,10 +27,14 @@ struct lm_layout {
     int has_writer_seq;     /* it has writer_seq_shift and writer_seq_mask (appended
                                later; older libmaps have no write sequence) */
     int from_note;          /* found through the debug note, not a symbol */
+    char module[256];       /* the module defining it, for messages ("" unknown) */
     char note[384];         /* a remark for the user, or "" */
 };
 
-/* Returns 0, or -1 with a message for the user. */
-int layout_load(struct lm_layout *l, struct proc *p, struct coremem *cm, char *err, size_t errlen);
+/* Read and check the descriptor at addr through mem (file_only: from the
+ * program's files only). Sets d, addr, ptr, extended and has_writer_seq;
+ * the caller sets the rest. Returns 0, or -1 with a message for the user. */
+int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_t addr,
+                char *err, size_t errlen);
 
 #endif

@@ -1,11 +1,11 @@
 /*
  * slots.h — the contents of one bucket slot: the key's bytes (inline, or
  * behind the string or indirect pointer), the value's bytes, the key's
- * hash with the map's seed (XXH3, as libmap computes it), and rendering of
- * keys and values by key kind for the text and JSON reports.
+ * hash with the map's seed (XXH3, as libmap computes it), and text
+ * rendering of keys and values by key kind.
  */
-#ifndef LIBMAP_COREDUMP_SLOTS_H
-#define LIBMAP_COREDUMP_SLOTS_H
+#ifndef LIBMAP_INSPECT_SLOTS_H
+#define LIBMAP_INSPECT_SLOTS_H
 
 #include <stdint.h>
 #include <stdio.h>
@@ -13,8 +13,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
-#include "coremem.h"
-#include "json.h"
+#include "mem.h"
 #include "layout.h"
 #include "mapread.h"
 
@@ -29,7 +28,7 @@ struct slot_reader {
     int inline_keys;     /* keys are the slot's bytes (u32, u64, direct bytes) */
     const struct lm_map *m;
     const struct lm_layout *l;
-    struct coremem *cm;
+    struct lmi_mem *mem;
     uint8_t *kbuf, *vbuf;
     size_t kcap, vcap;
     uint64_t budget;     /* bytes left to read behind pointers */
@@ -39,19 +38,19 @@ struct slot_key {
     const uint8_t *data; /* key bytes (valid until the next slot_key call) */
     uint64_t len;
     uint64_t ptr;        /* string/indirect pointer, 0 for inline keys */
-    struct cm_fault fault;
+    struct lmi_fault fault;
     char why[160];       /* set when data is NULL */
 };
 
 void slots_init(struct slot_reader *r, const struct lm_map *m, const struct lm_layout *l,
-                struct coremem *cm);
+                struct lmi_mem *mem);
 void slots_free(struct slot_reader *r);
 
 /* Key of slot i of bucket b (bucket_size bytes). Returns 0, or -1 with why. */
 int slot_key(struct slot_reader *r, const uint8_t *b, unsigned i, struct slot_key *k);
 /* Value bytes; -1 with *f and why when unreadable. */
 int slot_value(struct slot_reader *r, const uint8_t *b, unsigned i, const uint8_t **p,
-               uint64_t *len, struct cm_fault *f, char *why, size_t whylen);
+               uint64_t *len, struct lmi_fault *f, char *why, size_t whylen);
 
 /* The fast path for inline keys (the common case in large maps). */
 static inline int slot_key_fast(struct slot_reader *r, const uint8_t *b, unsigned i,
@@ -83,9 +82,4 @@ static inline uint8_t slot_tophash(const struct lm_layout *l, uint64_t hash)
 /* Text: 42, "text", or hex bytes (shortened past max bytes). */
 void key_print(FILE *o, const struct slot_reader *r, const struct slot_key *k, size_t max);
 void value_print(FILE *o, const struct slot_reader *r, const uint8_t *p, uint64_t len, size_t max);
-/* JSON members "key" (and "key_hex" for string and bytes keys). */
-void key_json(struct json *j, const struct slot_reader *r, const struct slot_key *k);
-/* JSON members "value_hex" (and "value" for values of 1, 2, 4 or 8 bytes). */
-void value_json(struct json *j, const struct slot_reader *r, const uint8_t *p, uint64_t len);
-
 #endif

@@ -5,13 +5,13 @@
  * capped and checked for cycles, for buckets shared between chains, for
  * misaligned links and for links back into the array's base buckets.
  */
-#ifndef LIBMAP_COREDUMP_WALK_H
-#define LIBMAP_COREDUMP_WALK_H
+#ifndef LIBMAP_INSPECT_WALK_H
+#define LIBMAP_INSPECT_WALK_H
 
 #include <stdint.h>
 
 #include "addrset.h"
-#include "coremem.h"
+#include "mem.h"
 #include "layout.h"
 #include "mapread.h"
 
@@ -41,7 +41,7 @@ struct walk_visitor {
     void (*chain_end)(void *ctx, const struct bref *r);
     /* r is the bucket whose link (or whose own read) failed; addr the target */
     void (*problem)(void *ctx, const struct bref *r, enum walk_problem p, uint64_t addr,
-                    enum cm_status st, uint64_t extra);
+                    enum lmi_status st, uint64_t extra);
     /* progress over base buckets (may be NULL) */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *ctx;
@@ -54,14 +54,14 @@ static inline uint64_t walk_chain_id(int old, uint64_t index)
 }
 
 /* Walk one array (old = 0: current buckets, 1: old buckets). */
-void walk_array(const struct lm_map *m, const struct lm_layout *l, struct coremem *cm, int old,
+void walk_array(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, int old,
                 const struct walk_visitor *v);
 
 /* Walk base buckets [from, to) of one array, recording overflow buckets in
  * seen (set up with walk_seen_init; shared by the walks of one pass so that
  * a bucket in two chains is found; one set per thread). */
-void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct coremem *cm);
-void walk_range(const struct lm_map *m, const struct lm_layout *l, struct coremem *cm, int old,
+void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct lmi_mem *mem);
+void walk_range(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, int old,
                 uint64_t from, uint64_t to, struct addrset *seen, const struct walk_visitor *v);
 /* Base buckets in an array (0 when it cannot be walked). */
 uint64_t walk_nbase(const struct lm_map *m, int old);
@@ -69,7 +69,7 @@ uint64_t walk_nbase(const struct lm_map *m, int old);
 /* The evacuation state of every old base bucket: 0 unknown (unreadable),
  * 1 evacuated, 2 not evacuated. NULL when the map is not growing or the
  * old array is too large to be real. Caller frees. */
-uint8_t *walk_old_states(const struct lm_map *m, const struct lm_layout *l, struct coremem *cm);
+uint8_t *walk_old_states(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem);
 
 static inline int tophash_evacuated(const struct lm_layout *l, uint8_t top)
 {
