@@ -474,7 +474,7 @@ static void registry_obj(struct analysis *a, struct json *j)
 void report_json(struct analysis *a, FILE *out)
 {
     struct json j;
-    json_init(&j, out, 1);
+    json_init(&j, out, JSON_ESC_ASCII, 1);
     json_obj_begin(&j, NULL);
     json_str(&j, "schema", SCHEMA);
     json_str(&j, "error", a->fatal[0] ? a->fatal : NULL);

@@ -153,6 +153,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   unit.model 1.8
   unit.test_config 0.1
   unit.test_iter 0.1
+  unit.test_json 0.1
   unit.test_keys 0.1
   unit.test_layout 0.1
   unit.test_inspect 0.3

@@ -19,49 +19,49 @@
  * slice on its track is clipped to start there (dur >= 0), so slices stay
  * strictly nested; otherData.clipped_slices counts them.
  */
-#include "export-out.h"
+#include "json.h"
 #include "export-view.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* "pid":P,"tid":T of thread index t */
-static void put_pt(struct xo *o, const struct tl_thread *th)
+static void put_pt(struct json *o, const struct tl_thread *th)
 {
-    XO_LIT(o, ",\"pid\":");
-    xo_i64(o, th->vpid);
-    XO_LIT(o, ",\"tid\":");
-    xo_i64(o, th->vtid);
+    JSON_LIT(o, ",\"pid\":");
+    json_put_i64(o, th->vpid);
+    JSON_LIT(o, ",\"tid\":");
+    json_put_i64(o, th->vtid);
 }
 
-static void put_ts(struct xo *o, int64_t t, int64_t origin)
+static void put_ts(struct json *o, int64_t t, int64_t origin)
 {
-    XO_LIT(o, ",\"ts\":");
-    xo_us(o, t - origin);
+    JSON_LIT(o, ",\"ts\":");
+    json_put_us(o, t - origin);
 }
 
-static void put_map_arg(struct xo *o, const struct tl_model *m, uint32_t map)
+static void put_map_arg(struct json *o, const struct tl_model *m, uint32_t map)
 {
-    XO_LIT(o, "\"map\":");
-    xo_hexstr(o, map < m->maps.len ? TLX_MAPS(m)[map].addr : 0);
+    JSON_LIT(o, "\"map\":");
+    json_put_hexstr(o, map < m->maps.len ? TLX_MAPS(m)[map].addr : 0);
     if (map < m->maps.len && TLX_MAPS(m)[map].life) {
-        XO_LIT(o, ",\"map_life\":");
-        xo_u64(o, TLX_MAPS(m)[map].life);
+        JSON_LIT(o, ",\"map_life\":");
+        json_put_u64(o, TLX_MAPS(m)[map].life);
     }
 }
 
 /* A metadata event up to its "args": value. */
-static void meta_begin(struct xo *o, const char *name, const struct tl_thread *th)
+static void meta_begin(struct json *o, const char *name, const struct tl_thread *th)
 {
-    xo_item(o);
-    XO_LIT(o, "{\"name\":\"");
-    xo_puts(o, name);
-    XO_LIT(o, "\",\"ph\":\"M\",\"ts\":0");
+    json_item(o);
+    JSON_LIT(o, "{\"name\":\"");
+    json_puts(o, name);
+    JSON_LIT(o, "\",\"ph\":\"M\",\"ts\":0");
     put_pt(o, th);
-    XO_LIT(o, ",\"args\":");
+    JSON_LIT(o, ",\"args\":");
 }
 
-static void write_metadata(struct xo *o, const struct tl_model *m, const struct tlx_sel *sel)
+static void write_metadata(struct json *o, const struct tl_model *m, const struct tlx_sel *sel)
 {
     const struct tl_thread *th = TLX_THREADS(m);
     for (size_t i = 0; i < m->threads.len; i++) {
@@ -79,85 +79,85 @@ static void write_metadata(struct xo *o, const struct tl_model *m, const struct 
                 if (th[j].vpid == th[i].vpid && th[j].vtid == th[j].vpid)
                     name = &th[j];
             meta_begin(o, "process_name", &th[i]);
-            XO_LIT(o, "{\"name\":");
-            xo_jstrz(o, name->procname);
-            XO_LIT(o, "}}");
+            JSON_LIT(o, "{\"name\":");
+            json_put_strz(o, name->procname);
+            JSON_LIT(o, "}}");
         }
         meta_begin(o, "thread_name", &th[i]);
-        XO_LIT(o, "{\"name\":\"");
-        xo_jbodyz(o, th[i].procname);
-        xo_putc(o, ' ');
-        xo_i64(o, th[i].vtid);
-        XO_LIT(o, "\"}}");
+        JSON_LIT(o, "{\"name\":\"");
+        json_put_bodyz(o, th[i].procname);
+        json_putc(o, ' ');
+        json_put_i64(o, th[i].vtid);
+        JSON_LIT(o, "\"}}");
         meta_begin(o, "thread_sort_index", &th[i]);
-        XO_LIT(o, "{\"sort_index\":");
-        xo_i64(o, th[i].vtid);
-        XO_LIT(o, "}}");
+        JSON_LIT(o, "{\"sort_index\":");
+        json_put_i64(o, th[i].vtid);
+        JSON_LIT(o, "}}");
     }
 }
 
-static void write_op(struct xo *o, const struct tl_model *m, const struct tl_op *op, int64_t s,
+static void write_op(struct json *o, const struct tl_model *m, const struct tl_op *op, int64_t s,
                      int64_t e, int64_t origin, bool race)
 {
     const struct tl_thread *th = &TLX_THREADS(m)[op->thread];
     bool slice = tl_kind_is_write(op->kind) || op->end > op->start;
-    xo_item(o);
-    XO_LIT(o, "{\"name\":\"");
-    xo_puts(o, tlx_kind(op->kind));
+    json_item(o);
+    JSON_LIT(o, "{\"name\":\"");
+    json_puts(o, tlx_kind(op->kind));
     if (slice) {
-        XO_LIT(o, "\",\"cat\":\"libmap\",\"ph\":\"X\"");
+        JSON_LIT(o, "\",\"cat\":\"libmap\",\"ph\":\"X\"");
         put_ts(o, s, origin);
-        XO_LIT(o, ",\"dur\":");
-        xo_us(o, e - s);
+        JSON_LIT(o, ",\"dur\":");
+        json_put_us(o, e - s);
     } else {
-        XO_LIT(o, "\",\"cat\":\"libmap\",\"ph\":\"i\",\"s\":\"t\"");
+        JSON_LIT(o, "\",\"cat\":\"libmap\",\"ph\":\"i\",\"s\":\"t\"");
         put_ts(o, s, origin);
     }
     put_pt(o, th);
-    XO_LIT(o, ",\"args\":{");
+    JSON_LIT(o, ",\"args\":{");
     put_map_arg(o, m, op->map);
     switch (op->kind) {
     case TL_ASSIGN:
     case TL_DELETE:
     case TL_CLEAR:
-        XO_LIT(o, ",\"hash\":");
-        xo_hexstr(o, op->hash);
-        XO_LIT(o, ",\"result\":");
-        xo_i64(o, op->result);
-        XO_LIT(o, ",\"count\":");
-        xo_u64(o, op->count);
-        XO_LIT(o, ",\"B\":");
-        xo_u64(o, op->B);
+        JSON_LIT(o, ",\"hash\":");
+        json_put_hexstr(o, op->hash);
+        JSON_LIT(o, ",\"result\":");
+        json_put_i64(o, op->result);
+        JSON_LIT(o, ",\"count\":");
+        json_put_u64(o, op->count);
+        JSON_LIT(o, ",\"B\":");
+        json_put_u64(o, op->B);
         break;
     case TL_LOOKUP:
-        XO_LIT(o, ",\"hash\":");
-        xo_hexstr(o, op->hash);
-        XO_LIT(o, ",\"found\":");
-        xo_i64(o, op->result);
+        JSON_LIT(o, ",\"hash\":");
+        json_put_hexstr(o, op->hash);
+        JSON_LIT(o, ",\"found\":");
+        json_put_i64(o, op->result);
         break;
     case TL_FREE:
-        XO_LIT(o, ",\"count\":");
-        xo_u64(o, op->count);
+        JSON_LIT(o, ",\"count\":");
+        json_put_u64(o, op->count);
         break;
     case TL_NEW:
-        XO_LIT(o, ",\"B\":");
-        xo_u64(o, op->B);
+        JSON_LIT(o, ",\"B\":");
+        json_put_u64(o, op->B);
         break;
     default:
         break;
     }
     if (slice && (s != op->start || e != op->end)) {
-        XO_LIT(o, ",\"clipped_from_start_us\":");
-        xo_us(o, op->start - origin);
+        JSON_LIT(o, ",\"clipped_from_start_us\":");
+        json_put_us(o, op->start - origin);
     }
     if (race)
-        XO_LIT(o, ",\"race\":true");
-    XO_LIT(o, "}}");
+        JSON_LIT(o, ",\"race\":true");
+    JSON_LIT(o, "}}");
 }
 
 /* Writes and instants, clipped per track; records the clipped intervals of
  * the flow ends (ends: sorted by op, nends). Returns the clip count. */
-static uint64_t write_ops(struct xo *o, const struct tl_model *m, const struct tl_view *v,
+static uint64_t write_ops(struct json *o, const struct tl_model *m, const struct tl_view *v,
                           int64_t origin, int64_t *last_end, struct tlx_opref *ends, size_t nends)
 {
     const struct tl_op *ops = TLX_OPS(m);
@@ -192,21 +192,21 @@ static uint64_t write_ops(struct xo *o, const struct tl_model *m, const struct t
 
 /* The evacuation progress counter of a map: 0 when a growth starts, then
  * nevacuate after each evacuation. */
-static void write_counter(struct xo *o, const struct tl_model *m, uint32_t map, int64_t ts,
+static void write_counter(struct json *o, const struct tl_model *m, uint32_t map, int64_t ts,
                           const struct tl_thread *th, uint64_t value, int64_t origin)
 {
-    xo_item(o);
-    XO_LIT(o, "{\"name\":\"evacuation ");
-    xo_hex(o, map < m->maps.len ? TLX_MAPS(m)[map].addr : 0);
-    XO_LIT(o, "\",\"cat\":\"libmap.grow\",\"ph\":\"C\"");
+    json_item(o);
+    JSON_LIT(o, "{\"name\":\"evacuation ");
+    json_put_hex(o, map < m->maps.len ? TLX_MAPS(m)[map].addr : 0);
+    JSON_LIT(o, "\",\"cat\":\"libmap.grow\",\"ph\":\"C\"");
     put_ts(o, ts, origin);
     put_pt(o, th);
-    XO_LIT(o, ",\"args\":{\"nevacuate\":");
-    xo_u64(o, value);
-    XO_LIT(o, "}}");
+    JSON_LIT(o, ",\"args\":{\"nevacuate\":");
+    json_put_u64(o, value);
+    JSON_LIT(o, "}}");
 }
 
-static void write_grows(struct xo *o, const struct tl_model *m, const struct tl_view *v,
+static void write_grows(struct json *o, const struct tl_model *m, const struct tl_view *v,
                         int64_t origin)
 {
     const struct tl_thread *th = TLX_THREADS(m);
@@ -220,45 +220,45 @@ static void write_grows(struct xo *o, const struct tl_model *m, const struct tl_
         int n = snprintf(name, sizeof name, "grow B %u->%u%s", g->old_B, g->new_B,
                          g->same_size ? " same-size" : "");
         for (int ph = 0; ph < 2; ph++) { /* the async phase: b then e */
-            xo_item(o);
-            XO_LIT(o, "{\"name\":\"");
-            xo_put(o, name, (size_t)n);
-            XO_LIT(o, "\",\"cat\":\"libmap.grow\",\"ph\":\"");
-            xo_putc(o, ph ? 'e' : 'b');
-            XO_LIT(o, "\",\"id\":");
-            xo_hexstr(o, i);
+            json_item(o);
+            JSON_LIT(o, "{\"name\":\"");
+            json_put(o, name, (size_t)n);
+            JSON_LIT(o, "\",\"cat\":\"libmap.grow\",\"ph\":\"");
+            json_putc(o, ph ? 'e' : 'b');
+            JSON_LIT(o, "\",\"id\":");
+            json_put_hexstr(o, i);
             put_ts(o, ph ? end : g->start, origin);
             put_pt(o, &th[g->thread]);
-            XO_LIT(o, ",\"args\":{");
+            JSON_LIT(o, ",\"args\":{");
             put_map_arg(o, m, g->map);
             if (!ph) {
-                XO_LIT(o, ",\"old_B\":");
-                xo_u64(o, g->old_B);
-                XO_LIT(o, ",\"new_B\":");
-                xo_u64(o, g->new_B);
-                XO_LIT(o, ",\"same_size\":");
-                xo_puts(o, g->same_size ? "true" : "false");
-                XO_LIT(o, ",\"count\":");
-                xo_u64(o, g->count);
-                XO_LIT(o, ",\"noldbuckets\":");
-                xo_u64(o, g->noldbuckets);
+                JSON_LIT(o, ",\"old_B\":");
+                json_put_u64(o, g->old_B);
+                JSON_LIT(o, ",\"new_B\":");
+                json_put_u64(o, g->new_B);
+                JSON_LIT(o, ",\"same_size\":");
+                json_puts(o, g->same_size ? "true" : "false");
+                JSON_LIT(o, ",\"count\":");
+                json_put_u64(o, g->count);
+                JSON_LIT(o, ",\"noldbuckets\":");
+                json_put_u64(o, g->noldbuckets);
             } else {
-                XO_LIT(o, ",\"nevacuated\":");
-                xo_u64(o, g->nevacuated);
-                XO_LIT(o, ",\"finished\":");
-                xo_puts(o, g->end >= g->start ? "true" : "false");
+                JSON_LIT(o, ",\"nevacuated\":");
+                json_put_u64(o, g->nevacuated);
+                JSON_LIT(o, ",\"finished\":");
+                json_puts(o, g->end >= g->start ? "true" : "false");
             }
-            XO_LIT(o, "}}");
+            JSON_LIT(o, "}}");
         }
         if (g->start >= v->from) {
             write_counter(o, m, g->map, g->start, &th[g->thread], 0, origin);
-            xo_item(o);
-            XO_LIT(o, "{\"name\":\"grow\",\"cat\":\"libmap.grow\",\"ph\":\"i\",\"s\":\"t\"");
+            json_item(o);
+            JSON_LIT(o, "{\"name\":\"grow\",\"cat\":\"libmap.grow\",\"ph\":\"i\",\"s\":\"t\"");
             put_ts(o, g->start, origin);
             put_pt(o, &th[g->thread]);
-            XO_LIT(o, ",\"args\":{");
+            JSON_LIT(o, ",\"args\":{");
             put_map_arg(o, m, g->map);
-            XO_LIT(o, "}}");
+            JSON_LIT(o, "}}");
         }
     }
     /* evacuation progress per map, and grow_done on the thread that made
@@ -271,50 +271,50 @@ static void write_grows(struct xo *o, const struct tl_model *m, const struct tl_
                     e->nevacuate >= e->noldbuckets;
         write_counter(o, m, e->map, e->ts, &th[e->thread], e->nevacuate, origin);
         if (done) {
-            xo_item(o);
-            XO_LIT(o, "{\"name\":\"grow_done\",\"cat\":\"libmap.grow\",\"ph\":\"i\",\"s\":\"t\"");
+            json_item(o);
+            JSON_LIT(o, "{\"name\":\"grow_done\",\"cat\":\"libmap.grow\",\"ph\":\"i\",\"s\":\"t\"");
             put_ts(o, e->ts, origin);
             put_pt(o, &th[e->thread]);
-            XO_LIT(o, ",\"args\":{");
+            JSON_LIT(o, ",\"args\":{");
             put_map_arg(o, m, e->map);
-            XO_LIT(o, ",\"B\":");
-            xo_u64(o, TLX_GROWS(m)[e->grow].new_B);
-            XO_LIT(o, "}}");
+            JSON_LIT(o, ",\"B\":");
+            json_put_u64(o, TLX_GROWS(m)[e->grow].new_B);
+            JSON_LIT(o, "}}");
         }
     }
 }
 
-static void write_panic(struct xo *o, const struct tl_model *m, int64_t origin)
+static void write_panic(struct json *o, const struct tl_model *m, int64_t origin)
 {
     const struct tl_panic *p = &m->panic;
-    xo_item(o);
-    XO_LIT(o, "{\"name\":\"panic: ");
-    xo_jbody(o, p->message, strnlen(p->message, sizeof p->message));
-    XO_LIT(o, "\",\"cat\":\"libmap\",\"ph\":\"i\",\"s\":\"p\"");
+    json_item(o);
+    JSON_LIT(o, "{\"name\":\"panic: ");
+    json_put_body(o, p->message, strnlen(p->message, sizeof p->message));
+    JSON_LIT(o, "\",\"cat\":\"libmap\",\"ph\":\"i\",\"s\":\"p\"");
     put_ts(o, p->ts, origin);
     put_pt(o, &TLX_THREADS(m)[p->thread]);
-    XO_LIT(o, ",\"args\":{");
+    JSON_LIT(o, ",\"args\":{");
     put_map_arg(o, m, p->map);
-    XO_LIT(o, ",\"kind\":");
-    xo_u64(o, p->kind);
-    XO_LIT(o, ",\"op\":\"");
-    xo_puts(o, tlx_kind(p->op));
-    XO_LIT(o, "\",\"tid\":");
-    xo_i64(o, p->tid);
-    XO_LIT(o, ",\"writer_op\":\"");
-    xo_puts(o, tlx_kind(p->writer_op));
-    XO_LIT(o, "\",\"writer_tid\":");
-    xo_i64(o, p->writer_tid);
-    XO_LIT(o, ",\"writer_held\":");
-    xo_puts(o, p->writer_held ? "true" : "false");
-    XO_LIT(o, "}}");
+    JSON_LIT(o, ",\"kind\":");
+    json_put_u64(o, p->kind);
+    JSON_LIT(o, ",\"op\":\"");
+    json_puts(o, tlx_kind(p->op));
+    JSON_LIT(o, "\",\"tid\":");
+    json_put_i64(o, p->tid);
+    JSON_LIT(o, ",\"writer_op\":\"");
+    json_puts(o, tlx_kind(p->writer_op));
+    JSON_LIT(o, "\",\"writer_tid\":");
+    json_put_i64(o, p->writer_tid);
+    JSON_LIT(o, ",\"writer_held\":");
+    json_puts(o, p->writer_held ? "true" : "false");
+    JSON_LIT(o, "}}");
 }
 
 static int64_t clamp(int64_t t, int64_t lo, int64_t hi) { return t < lo ? lo : t > hi ? hi : t; }
 
 /* One flow per shown race, from a (started first) to b, both ends at the
  * moment b started, clamped into each clipped slice. */
-static uint64_t write_flows(struct xo *o, const struct tl_model *m, const struct tl_view *v,
+static uint64_t write_flows(struct json *o, const struct tl_model *m, const struct tl_view *v,
                             int64_t origin, struct tlx_opref *ends, size_t nends)
 {
     uint64_t nraces = 0;
@@ -329,26 +329,27 @@ static uint64_t write_flows(struct xo *o, const struct tl_model *m, const struct
         for (int ph = 0; ph < 2; ph++) {
             const struct tlx_opref *x = ph ? b : a;
             const struct tl_op *op = &TLX_OPS(m)[x->op];
-            xo_item(o);
-            XO_LIT(o, "{\"name\":\"");
-            xo_puts(o, rc->from_panic ? "panic race" : "race");
-            XO_LIT(o, "\",\"cat\":\"libmap.race\",\"ph\":\"");
-            xo_putc(o, ph ? 'f' : 's');
-            XO_LIT(o, "\",\"bp\":\"e\",\"id\":");
-            xo_u64(o, r + 1);
+            json_item(o);
+            JSON_LIT(o, "{\"name\":\"");
+            json_puts(o, rc->from_panic ? "panic race" : "race");
+            JSON_LIT(o, "\",\"cat\":\"libmap.race\",\"ph\":\"");
+            json_putc(o, ph ? 'f' : 's');
+            JSON_LIT(o, "\",\"bp\":\"e\",\"id\":");
+            json_put_u64(o, r + 1);
             put_ts(o, clamp(t, x->s, x->e), origin);
             put_pt(o, &TLX_THREADS(m)[op->thread]);
-            XO_LIT(o, ",\"args\":{\"op\":\"");
-            xo_puts(o, tlx_kind(op->kind));
+            JSON_LIT(o, ",\"args\":{\"op\":\"");
+            json_puts(o, tlx_kind(op->kind));
             /* a negative overlap: the pair did not overlap within the
              * trace (the panic's writer had just finished) */
             if (rc->overlap_end >= rc->overlap_start)
-                XO_LIT(o, "\",\"overlap_ns\":");
+                JSON_LIT(o, "\",\"overlap_ns\":");
             else
-                XO_LIT(o, "\",\"gap_ns\":");
-            xo_i64(o, rc->overlap_end >= rc->overlap_start ? rc->overlap_end - rc->overlap_start
-                                                           : rc->overlap_start - rc->overlap_end);
-            XO_LIT(o, "}}");
+                JSON_LIT(o, "\",\"gap_ns\":");
+            json_put_i64(o, rc->overlap_end >= rc->overlap_start
+                                ? rc->overlap_end - rc->overlap_start
+                                : rc->overlap_start - rc->overlap_end);
+            JSON_LIT(o, "}}");
         }
     }
     return nraces;
@@ -362,7 +363,7 @@ int tl_write_chrome(const struct tl_model *m, const struct tl_view *v, FILE *out
     size_t nends = 0;
     struct tlx_opref *ends = tlx_race_ops(m, v, &nends);
     int64_t *last_end = malloc((m->threads.len + 1) * sizeof *last_end);
-    struct xo *o = malloc(sizeof *o);
+    struct json *o = malloc(sizeof *o);
     if (ends == NULL || last_end == NULL || o == NULL) {
         fprintf(stderr, "libmap-timeline: out of memory\n");
         free(ends), free(last_end), free(o), tlx_sel_free(&sel);
@@ -372,29 +373,29 @@ int tl_write_chrome(const struct tl_model *m, const struct tl_view *v, FILE *out
         last_end[i] = INT64_MIN;
     int64_t origin = sel.t0 <= sel.t1 ? sel.t0 : m->first_ts;
 
-    xo_init(o, out);
-    XO_LIT(o, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
-    xo_list(o);
+    json_init(o, out, JSON_ESC_SCRIPT, 0);
+    JSON_LIT(o, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+    json_list(o);
     write_metadata(o, m, &sel);
     uint64_t clipped = write_ops(o, m, v, origin, last_end, ends, nends);
     write_grows(o, m, v, origin);
     if (tlx_panic_shown(m, v))
         write_panic(o, m, origin);
     uint64_t nraces = write_flows(o, m, v, origin, ends, nends);
-    XO_LIT(o, "\n],\n\"otherData\":{\"generator\":\"libmap-timeline\",\"origin_ns\":\"");
-    xo_i64(o, origin);
-    XO_LIT(o, "\",\"time_unit\":\"ts and dur in microseconds from origin_ns\",\"ops\":");
-    xo_u64(o, sel.nops);
-    XO_LIT(o, ",\"threads\":");
-    xo_u64(o, sel.nthreads_used);
-    XO_LIT(o, ",\"clipped_slices\":");
-    xo_u64(o, clipped);
-    XO_LIT(o, ",\"races\":");
-    xo_u64(o, nraces);
-    XO_LIT(o, ",\"discarded_events\":");
-    xo_u64(o, m->discarded_events);
-    XO_LIT(o, "}}\n");
-    int rc = xo_finish(o, "--chrome");
+    JSON_LIT(o, "\n],\n\"otherData\":{\"generator\":\"libmap-timeline\",\"origin_ns\":\"");
+    json_put_i64(o, origin);
+    JSON_LIT(o, "\",\"time_unit\":\"ts and dur in microseconds from origin_ns\",\"ops\":");
+    json_put_u64(o, sel.nops);
+    JSON_LIT(o, ",\"threads\":");
+    json_put_u64(o, sel.nthreads_used);
+    JSON_LIT(o, ",\"clipped_slices\":");
+    json_put_u64(o, clipped);
+    JSON_LIT(o, ",\"races\":");
+    json_put_u64(o, nraces);
+    JSON_LIT(o, ",\"discarded_events\":");
+    json_put_u64(o, m->discarded_events);
+    JSON_LIT(o, "}}\n");
+    int rc = json_finish(o, "libmap-timeline: --chrome");
     free(ends), free(last_end), free(o), tlx_sel_free(&sel);
     return rc;
 }

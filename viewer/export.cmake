@@ -28,9 +28,10 @@ file(CONFIGURE OUTPUT ${tlx_assets_c} CONTENT
 add_library(libmap_timeline_export STATIC
   ${tlx_dir}/chrome.c
   ${tlx_dir}/html.c
-  ${tlx_dir}/export-out.c
   ${tlx_dir}/export-view.c
   ${tlx_assets_c})
 target_include_directories(libmap_timeline_export PUBLIC ${tlx_dir})
+# the exports write through the suite's JSON writer (common/json.h)
+target_link_libraries(libmap_timeline_export PUBLIC libmap_json)
 target_compile_definitions(libmap_timeline_export PRIVATE _GNU_SOURCE)
 set_target_properties(libmap_timeline_export PROPERTIES POSITION_INDEPENDENT_CODE ON)

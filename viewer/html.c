@@ -2,7 +2,7 @@
  * html.c — tl_write_html(): one self-contained HTML page (no network) with
  * an SVG timeline of the view. The page is static text (viewer/html/, CSS
  * and script embedded at build time) around the data, written here as JSON
- * in a <script type="application/json"> block (xo_jstr escapes < > & / so
+ * in a <script type="application/json"> block (json_put_str escapes < > & / so
  * no data can end the block) and a heading with the race summary (HTML
  * escaped). The script (viewer/html/timeline.js) draws lanes, operations,
  * growth bands, evacuations, the panic and the race; docs/timeline-exports.md
@@ -13,7 +13,7 @@
  * trace's end) plus every race operation, and draws all of them as a
  * density strip per lane (TLX_HTML_BINS bins); the page says so.
  */
-#include "export-out.h"
+#include "json.h"
 #include "export-view.h"
 
 #include <inttypes.h>
@@ -28,7 +28,7 @@ extern const char tlx_timeline_js[], tlx_timeline_css[];
 struct page {
     const struct tl_model *m;
     const struct tl_view *v;
-    struct xo *o;
+    struct json *o;
     struct tlx_sel sel;
     uint32_t *lane;          /* per model thread: lane index, UINT32_MAX unused */
     struct tlx_opref *refs;  /* race operations; pos: index in the page's ops */
@@ -100,27 +100,27 @@ static void summary(const struct page *p, char *b, size_t n)
 
 static void head(struct page *p)
 {
-    struct xo *o = p->o;
+    struct json *o = p->o;
     char s[512], d[32];
     summary(p, s, sizeof s);
-    XO_LIT(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    JSON_LIT(o, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width\">\n<title>libmap-timeline: ");
-    xo_html(o, s);
-    XO_LIT(o, "</title>\n<style>\n");
-    xo_puts(o, tlx_timeline_css);
-    XO_LIT(o, "</style>\n</head>\n<body>\n<h1 id=\"summary\">");
-    xo_html(o, s);
-    XO_LIT(o, "</h1>\n<p id=\"info\">");
+    json_put_html(o, s);
+    JSON_LIT(o, "</title>\n<style>\n");
+    json_puts(o, tlx_timeline_css);
+    JSON_LIT(o, "</style>\n</head>\n<body>\n<h1 id=\"summary\">");
+    json_put_html(o, s);
+    JSON_LIT(o, "</h1>\n<p id=\"info\">");
     fmt_dur(d, sizeof d, p->sel.t1 - p->sel.t0);
     snprintf(s, sizeof s, "%" PRIu64 " operations, %zu threads, %" PRIu64 " races, span %s.",
              p->sel.nops, p->sel.nthreads_used, p->nraces, d);
-    xo_html(o, s);
+    json_put_html(o, s);
     if (p->m->discarded_events) {
         snprintf(s, sizeof s, " Warning: the trace lost %" PRIu64 " events.",
                  p->m->discarded_events);
-        xo_html(o, s);
+        json_put_html(o, s);
     }
-    XO_LIT(o, "</p>\n");
+    JSON_LIT(o, "</p>\n");
     if (p->agg) {
         char f[32], t[32];
         fmt_dur(f, sizeof f, p->keep_from - p->sel.t0);
@@ -130,11 +130,11 @@ static void head(struct page *p)
                  "strip per thread; %" PRIu64 " are kept in detail, from %s to %s, plus the "
                  "race operations. Zoom there, or narrow the view (time range, --map).",
                  p->sel.nops, TLX_HTML_MAX_OPS, p->keep_hi - p->keep_lo, f, t);
-        XO_LIT(o, "<p id=\"aggregated\">");
-        xo_html(o, s);
-        XO_LIT(o, "</p>\n");
+        JSON_LIT(o, "<p id=\"aggregated\">");
+        json_put_html(o, s);
+        JSON_LIT(o, "</p>\n");
     }
-    XO_LIT(o, "<div id=\"controls\">"
+    JSON_LIT(o, "<div id=\"controls\">"
               "<button id=\"zoom-in\" title=\"zoom in\">+</button>"
               "<button id=\"zoom-out\" title=\"zoom out\">&minus;</button>"
               "<button id=\"zoom-race\" title=\"zoom to the race\">race</button>"
@@ -214,51 +214,51 @@ static int plan(struct page *p)
 
 static void data_threads(struct page *p)
 {
-    struct xo *o = p->o;
-    XO_LIT(o, "\"threads\":[");
-    xo_list(o);
+    struct json *o = p->o;
+    JSON_LIT(o, "\"threads\":[");
+    json_list(o);
     for (size_t i = 0; i < p->m->threads.len; i++) {
         if (p->lane[i] == UINT32_MAX)
             continue;
         const struct tl_thread *t = thr(p->m, (uint32_t)i);
-        xo_item(o);
-        XO_LIT(o, "{\"pid\":");
-        xo_i64(o, t->vpid);
-        XO_LIT(o, ",\"tid\":");
-        xo_i64(o, t->vtid);
-        XO_LIT(o, ",\"name\":");
-        xo_jstr(o, t->procname, strnlen(t->procname, sizeof t->procname));
-        xo_putc(o, '}');
+        json_item(o);
+        JSON_LIT(o, "{\"pid\":");
+        json_put_i64(o, t->vpid);
+        JSON_LIT(o, ",\"tid\":");
+        json_put_i64(o, t->vtid);
+        JSON_LIT(o, ",\"name\":");
+        json_put_str(o, t->procname, strnlen(t->procname, sizeof t->procname));
+        json_putc(o, '}');
     }
-    XO_LIT(o, "],\n\"maps\":[");
-    xo_list(o);
+    JSON_LIT(o, "],\n\"maps\":[");
+    json_list(o);
     for (size_t i = 0; i < p->m->maps.len; i++) {
-        xo_item(o);
-        xo_putc(o, '[');
-        xo_hexstr(o, TLX_MAPS(p->m)[i].addr);
-        xo_putc(o, ',');
-        xo_u64(o, TLX_MAPS(p->m)[i].life);
-        xo_putc(o, ']');
+        json_item(o);
+        json_putc(o, '[');
+        json_put_hexstr(o, TLX_MAPS(p->m)[i].addr);
+        json_putc(o, ',');
+        json_put_u64(o, TLX_MAPS(p->m)[i].life);
+        json_putc(o, ']');
     }
-    XO_LIT(o, "],\n\"kinds\":[");
+    JSON_LIT(o, "],\n\"kinds\":[");
     for (int k = 0; k < TL_NKINDS; k++) {
         if (k)
-            xo_putc(o, ',');
-        xo_jstrz(o, k ? tlx_kind(k) : "");
+            json_putc(o, ',');
+        json_put_strz(o, k ? tlx_kind(k) : "");
     }
-    XO_LIT(o, "],\n");
+    JSON_LIT(o, "],\n");
 }
 
 /* ops: [lane, kind, start, dur, map, result, count, B, hash, model index] */
 static uint64_t data_ops(struct page *p)
 {
     const struct tl_model *m = p->m;
-    struct xo *o = p->o;
+    struct json *o = p->o;
     int64_t t0 = p->sel.t0;
     uint64_t k = 0, pos = 0;
     size_t cur = 0;
-    XO_LIT(o, "\"ops\":[\n");
-    xo_list(o);
+    JSON_LIT(o, "\"ops\":[\n");
+    json_list(o);
     for (size_t i = 0; i < m->ops.len; i++) {
         const struct tl_op *op = &TLX_OPS(m)[i];
         if (!tlx_op_shown(p->v, op))
@@ -272,33 +272,33 @@ static uint64_t data_ops(struct page *p)
         if (race)
             p->refs[cur].pos = pos;
         pos++;
-        xo_item(o);
-        xo_putc(o, '[');
-        xo_u64(o, p->lane[op->thread]);
-        xo_putc(o, ',');
-        xo_u64(o, op->kind);
-        xo_putc(o, ',');
-        xo_i64(o, op->start - t0);
-        xo_putc(o, ',');
-        xo_i64(o, op->end > op->start ? op->end - op->start : 0);
-        xo_putc(o, ',');
-        xo_u64(o, op->map);
-        xo_putc(o, ',');
-        xo_i64(o, op->result);
-        xo_putc(o, ',');
-        xo_u64(o, op->count);
-        xo_putc(o, ',');
-        xo_u64(o, op->B);
-        xo_putc(o, ',');
+        json_item(o);
+        json_putc(o, '[');
+        json_put_u64(o, p->lane[op->thread]);
+        json_putc(o, ',');
+        json_put_u64(o, op->kind);
+        json_putc(o, ',');
+        json_put_i64(o, op->start - t0);
+        json_putc(o, ',');
+        json_put_i64(o, op->end > op->start ? op->end - op->start : 0);
+        json_putc(o, ',');
+        json_put_u64(o, op->map);
+        json_putc(o, ',');
+        json_put_i64(o, op->result);
+        json_putc(o, ',');
+        json_put_u64(o, op->count);
+        json_putc(o, ',');
+        json_put_u64(o, op->B);
+        json_putc(o, ',');
         if (op->hash)
-            xo_hexstr(o, op->hash);
+            json_put_hexstr(o, op->hash);
         else
-            xo_putc(o, '0');
-        xo_putc(o, ',');
-        xo_u64(o, i);
-        xo_putc(o, ']');
+            json_putc(o, '0');
+        json_putc(o, ',');
+        json_put_u64(o, i);
+        json_putc(o, ']');
     }
-    XO_LIT(o, "],\n");
+    JSON_LIT(o, "],\n");
     return pos;
 }
 
@@ -312,173 +312,173 @@ static bool kept_time(const struct page *p, int64_t t)
 static void data_growth(struct page *p)
 {
     const struct tl_model *m = p->m;
-    struct xo *o = p->o;
+    struct json *o = p->o;
     int64_t t0 = p->sel.t0;
-    XO_LIT(o, "\"grows\":[");
-    xo_list(o);
+    JSON_LIT(o, "\"grows\":[");
+    json_list(o);
     for (size_t i = 0; i < m->grows.len; i++) {
         const struct tl_grow *g = &TLX_GROWS(m)[i];
         int64_t end = tlx_grow_end(m, g);
         if (g->thread >= m->threads.len || !tlx_shown(p->v, g->map, g->start, end))
             continue;
-        xo_item(o);
-        xo_putc(o, '[');
-        xo_u64(o, g->map);
-        xo_putc(o, ',');
-        xo_u64(o, p->lane[g->thread]);
-        xo_putc(o, ',');
-        xo_i64(o, g->start - t0);
-        xo_putc(o, ',');
-        xo_i64(o, end - t0);
-        xo_putc(o, ',');
-        xo_u64(o, g->old_B);
-        xo_putc(o, ',');
-        xo_u64(o, g->new_B);
-        xo_putc(o, ',');
-        xo_u64(o, g->same_size);
-        xo_putc(o, ',');
-        xo_u64(o, g->count);
-        xo_putc(o, ',');
-        xo_u64(o, g->noldbuckets);
-        xo_putc(o, ',');
-        xo_u64(o, g->end >= g->start);
-        xo_putc(o, ']');
+        json_item(o);
+        json_putc(o, '[');
+        json_put_u64(o, g->map);
+        json_putc(o, ',');
+        json_put_u64(o, p->lane[g->thread]);
+        json_putc(o, ',');
+        json_put_i64(o, g->start - t0);
+        json_putc(o, ',');
+        json_put_i64(o, end - t0);
+        json_putc(o, ',');
+        json_put_u64(o, g->old_B);
+        json_putc(o, ',');
+        json_put_u64(o, g->new_B);
+        json_putc(o, ',');
+        json_put_u64(o, g->same_size);
+        json_putc(o, ',');
+        json_put_u64(o, g->count);
+        json_putc(o, ',');
+        json_put_u64(o, g->noldbuckets);
+        json_putc(o, ',');
+        json_put_u64(o, g->end >= g->start);
+        json_putc(o, ']');
     }
-    XO_LIT(o, "],\n\"evacs\":[");
-    xo_list(o);
+    JSON_LIT(o, "],\n\"evacs\":[");
+    json_list(o);
     for (size_t i = 0; i < m->evacs.len; i++) {
         const struct tl_evac *e = &TLX_EVACS(m)[i];
         if (e->thread >= m->threads.len || !tlx_shown(p->v, e->map, e->ts, e->ts) ||
             !kept_time(p, e->ts))
             continue;
-        xo_item(o);
-        xo_putc(o, '[');
-        xo_u64(o, p->lane[e->thread]);
-        xo_putc(o, ',');
-        xo_i64(o, e->ts - t0);
-        xo_putc(o, ',');
-        xo_u64(o, e->map);
-        xo_putc(o, ',');
-        xo_u64(o, e->nevacuate);
-        xo_putc(o, ',');
-        xo_u64(o, e->noldbuckets);
-        xo_putc(o, ']');
+        json_item(o);
+        json_putc(o, '[');
+        json_put_u64(o, p->lane[e->thread]);
+        json_putc(o, ',');
+        json_put_i64(o, e->ts - t0);
+        json_putc(o, ',');
+        json_put_u64(o, e->map);
+        json_putc(o, ',');
+        json_put_u64(o, e->nevacuate);
+        json_putc(o, ',');
+        json_put_u64(o, e->noldbuckets);
+        json_putc(o, ']');
     }
-    XO_LIT(o, "],\n");
+    JSON_LIT(o, "],\n");
 }
 
 static void race_obj(struct page *p, size_t r)
 {
-    struct xo *o = p->o;
+    struct json *o = p->o;
     const struct tl_race *rc = &TLX_RACES(p->m)[r];
-    XO_LIT(o, "{\"a\":");
-    xo_u64(o, tlx_find_opref(p->refs, p->nrefs, rc->a)->pos);
-    XO_LIT(o, ",\"b\":");
-    xo_u64(o, tlx_find_opref(p->refs, p->nrefs, rc->b)->pos);
-    XO_LIT(o, ",\"os\":");
-    xo_i64(o, rc->overlap_start - p->sel.t0);
-    XO_LIT(o, ",\"oe\":");
-    xo_i64(o, rc->overlap_end - p->sel.t0);
-    XO_LIT(o, ",\"panic\":");
-    xo_puts(o, rc->from_panic ? "true" : "false");
-    xo_putc(o, '}');
+    JSON_LIT(o, "{\"a\":");
+    json_put_u64(o, tlx_find_opref(p->refs, p->nrefs, rc->a)->pos);
+    JSON_LIT(o, ",\"b\":");
+    json_put_u64(o, tlx_find_opref(p->refs, p->nrefs, rc->b)->pos);
+    JSON_LIT(o, ",\"os\":");
+    json_put_i64(o, rc->overlap_start - p->sel.t0);
+    JSON_LIT(o, ",\"oe\":");
+    json_put_i64(o, rc->overlap_end - p->sel.t0);
+    JSON_LIT(o, ",\"panic\":");
+    json_puts(o, rc->from_panic ? "true" : "false");
+    json_putc(o, '}');
 }
 
 static void data_marks(struct page *p)
 {
     const struct tl_model *m = p->m;
-    struct xo *o = p->o;
-    XO_LIT(o, "\"panic\":");
+    struct json *o = p->o;
+    JSON_LIT(o, "\"panic\":");
     if (tlx_panic_shown(m, p->v)) {
         const struct tl_panic *pn = &m->panic;
-        XO_LIT(o, "{\"lane\":");
-        xo_u64(o, p->lane[pn->thread]);
-        XO_LIT(o, ",\"ts\":");
-        xo_i64(o, pn->ts - p->sel.t0);
-        XO_LIT(o, ",\"map\":");
-        xo_u64(o, pn->map);
-        XO_LIT(o, ",\"message\":");
-        xo_jstr(o, pn->message, strnlen(pn->message, sizeof pn->message));
-        XO_LIT(o, ",\"op\":");
-        xo_u64(o, pn->op);
-        XO_LIT(o, ",\"writer_op\":");
-        xo_u64(o, pn->writer_op);
-        XO_LIT(o, ",\"tid\":");
-        xo_i64(o, pn->tid);
-        XO_LIT(o, ",\"writer_tid\":");
-        xo_i64(o, pn->writer_tid);
-        XO_LIT(o, ",\"writer_held\":");
-        xo_puts(o, pn->writer_held ? "true" : "false");
-        xo_putc(o, '}');
+        JSON_LIT(o, "{\"lane\":");
+        json_put_u64(o, p->lane[pn->thread]);
+        JSON_LIT(o, ",\"ts\":");
+        json_put_i64(o, pn->ts - p->sel.t0);
+        JSON_LIT(o, ",\"map\":");
+        json_put_u64(o, pn->map);
+        JSON_LIT(o, ",\"message\":");
+        json_put_str(o, pn->message, strnlen(pn->message, sizeof pn->message));
+        JSON_LIT(o, ",\"op\":");
+        json_put_u64(o, pn->op);
+        JSON_LIT(o, ",\"writer_op\":");
+        json_put_u64(o, pn->writer_op);
+        JSON_LIT(o, ",\"tid\":");
+        json_put_i64(o, pn->tid);
+        JSON_LIT(o, ",\"writer_tid\":");
+        json_put_i64(o, pn->writer_tid);
+        JSON_LIT(o, ",\"writer_held\":");
+        json_puts(o, pn->writer_held ? "true" : "false");
+        json_putc(o, '}');
     } else {
-        XO_LIT(o, "null");
+        JSON_LIT(o, "null");
     }
-    XO_LIT(o, ",\n\"race\":");
+    JSON_LIT(o, ",\n\"race\":");
     if (p->headline != TL_NONE)
         race_obj(p, p->headline);
     else
-        XO_LIT(o, "null");
-    XO_LIT(o, ",\n\"others\":[");
-    xo_list(o);
+        JSON_LIT(o, "null");
+    JSON_LIT(o, ",\n\"others\":[");
+    json_list(o);
     for (size_t r = 0; r < m->races.len; r++) {
         if (r == p->headline || !tlx_race_shown(m, p->v, r))
             continue;
-        xo_item(o);
+        json_item(o);
         race_obj(p, r);
     }
-    XO_LIT(o, "],\n");
+    JSON_LIT(o, "],\n");
 }
 
 static void data_agg(struct page *p)
 {
-    struct xo *o = p->o;
-    XO_LIT(o, "\"agg\":");
+    struct json *o = p->o;
+    JSON_LIT(o, "\"agg\":");
     if (!p->agg) {
-        XO_LIT(o, "null");
+        JSON_LIT(o, "null");
         return;
     }
-    XO_LIT(o, "{\"total\":");
-    xo_u64(o, p->sel.nops);
-    XO_LIT(o, ",\"kept\":");
-    xo_u64(o, p->keep_hi - p->keep_lo);
-    XO_LIT(o, ",\"from\":");
-    xo_i64(o, p->keep_from - p->sel.t0);
-    XO_LIT(o, ",\"to\":");
-    xo_i64(o, p->keep_to - p->sel.t0);
-    XO_LIT(o, ",\"bins\":");
-    xo_u64(o, TLX_HTML_BINS);
-    XO_LIT(o, ",\"density\":[");
+    JSON_LIT(o, "{\"total\":");
+    json_put_u64(o, p->sel.nops);
+    JSON_LIT(o, ",\"kept\":");
+    json_put_u64(o, p->keep_hi - p->keep_lo);
+    JSON_LIT(o, ",\"from\":");
+    json_put_i64(o, p->keep_from - p->sel.t0);
+    JSON_LIT(o, ",\"to\":");
+    json_put_i64(o, p->keep_to - p->sel.t0);
+    JSON_LIT(o, ",\"bins\":");
+    json_put_u64(o, TLX_HTML_BINS);
+    JSON_LIT(o, ",\"density\":[");
     for (size_t l = 0; l < p->sel.nthreads_used; l++) {
         if (l)
-            xo_putc(o, ',');
-        XO_LIT(o, "\n[");
+            json_putc(o, ',');
+        JSON_LIT(o, "\n[");
         for (size_t b = 0; b < TLX_HTML_BINS; b++) {
             if (b)
-                xo_putc(o, ',');
-            xo_u64(o, p->density[l * TLX_HTML_BINS + b]);
+                json_putc(o, ',');
+            json_put_u64(o, p->density[l * TLX_HTML_BINS + b]);
         }
-        xo_putc(o, ']');
+        json_putc(o, ']');
     }
-    XO_LIT(o, "]}");
+    JSON_LIT(o, "]}");
 }
 
 static void write_page(struct page *p)
 {
-    struct xo *o = p->o;
+    struct json *o = p->o;
     head(p);
-    XO_LIT(o, "{\"origin_ns\":\"");
-    xo_i64(o, p->sel.t0);
-    XO_LIT(o, "\",\"t0\":0,\"t1\":");
-    xo_i64(o, p->sel.t1 > p->sel.t0 ? p->sel.t1 - p->sel.t0 : 0);
-    XO_LIT(o, ",\n");
+    JSON_LIT(o, "{\"origin_ns\":\"");
+    json_put_i64(o, p->sel.t0);
+    JSON_LIT(o, "\",\"t0\":0,\"t1\":");
+    json_put_i64(o, p->sel.t1 > p->sel.t0 ? p->sel.t1 - p->sel.t0 : 0);
+    JSON_LIT(o, ",\n");
     data_threads(p);
     data_ops(p);
     data_growth(p);
     data_marks(p);
     data_agg(p);
-    XO_LIT(o, "}\n</script>\n<script>\n");
-    xo_puts(o, tlx_timeline_js);
-    XO_LIT(o, "</script>\n</body>\n</html>\n");
+    JSON_LIT(o, "}\n</script>\n<script>\n");
+    json_puts(o, tlx_timeline_js);
+    JSON_LIT(o, "</script>\n</body>\n</html>\n");
 }
 
 int tl_write_html(const struct tl_model *m, const struct tl_view *v, FILE *out)
@@ -506,9 +506,9 @@ int tl_write_html(const struct tl_model *m, const struct tl_view *v, FILE *out)
         p.nraces += tlx_race_shown(m, v, r);
     if (plan(&p) < 0)
         goto out;
-    xo_init(p.o, out);
+    json_init(p.o, out, JSON_ESC_SCRIPT, 0);
     write_page(&p);
-    rc = xo_finish(p.o, "--html");
+    rc = json_finish(p.o, "libmap-timeline: --html");
 out:
     free(p.lane), free(p.o), free(p.refs), free(p.density);
     tlx_sel_free(&p.sel);

@@ -15,9 +15,12 @@
  * ("pair" lines: both variants alternating in one process) when there are
  * any, else the ratio of the libmap and libmap-nodetect medians.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "json.h"
 
 enum { IMPL_LIBMAP, IMPL_NODETECT, IMPL_GO, IMPL_GLIB, NIMPL };
 static const char *const impl_names[NIMPL] = {"libmap", "libmap-nodetect", "go", "glib"};
@@ -185,27 +188,13 @@ static void size_label(unsigned long long n, char *buf, size_t len)
         snprintf(buf, len, "%llu", n);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(f, "\\u%04x", ch);
-        else
-            fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-static void json_num(FILE *f, double x)
+/* A ratio or a median for --json: null when there is none. */
+static void json_num(struct json *j, double x)
 {
     if (x < 0)
-        fputs("null", f);
+        JSON_LIT(j, "null");
     else
-        fprintf(f, "%.6g", x);
+        json_put_fmt(j, "%.6g", x);
 }
 
 int main(int argc, char **argv)
@@ -330,63 +319,70 @@ int main(int argc, char **argv)
             perror(json);
             return 2;
         }
-        fprintf(f, "{\n  \"unit\": \"ns/op\",\n  \"meta\": {");
+        struct json *j = xrealloc(NULL, sizeof *j);
+        json_init(j, f, JSON_ESC_PLAIN, 1);
+        JSON_LIT(j, "{\n  \"unit\": \"ns/op\",\n  \"meta\": {");
         for (int m = 0; m < nmeta; m++) {
             const char *eq = strchr(meta[m], '=');
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)(eq - meta[m]), meta[m]);
-            fprintf(f, "%s\n    ", m ? "," : "");
-            json_str(f, key);
-            fputs(": ", f);
-            json_str(f, eq + 1);
+            json_put_fmt(j, "%s\n    ", m ? "," : "");
+            json_put_strz(j, key);
+            JSON_LIT(j, ": ");
+            json_put_strz(j, eq + 1);
         }
-        fprintf(f, "%s},\n", nmeta ? "\n  " : "");
-        fprintf(f, "  \"targets\": {\"detect_on_off\": {\"max\": 1.02, \"ops\": [\"insert\", "
+        json_put_fmt(j, "%s},\n", nmeta ? "\n  " : "");
+        JSON_LIT(j, "  \"targets\": {\"detect_on_off\": {\"max\": 1.02, \"ops\": [\"insert\", "
                    "\"hit\"]}, \"go_over_libmap\": {\"min\": 1.3, \"ops\": [\"insert\", "
                    "\"hit\"]}, \"glib_over_libmap\": {\"above\": 1.0, \"ops\": \"all\"}},\n");
-        fprintf(f, "  \"targets_checked\": %d,\n  \"targets_missed\": %d,\n", nchecked, nmiss);
-        fprintf(f, "  \"rows\": [");
+        json_put_fmt(j, "  \"targets_checked\": %d,\n  \"targets_missed\": %d,\n", nchecked, nmiss);
+        JSON_LIT(j, "  \"rows\": [");
         for (size_t i = 0; i < nrows; i++) {
-            fprintf(f, "%s\n    {\"kind\": \"%s\", \"size\": %llu, \"op\": \"%s\",", i ? "," : "",
-                    rows[i].kind ? "str" : "u64", rows[i].size, op_names[rows[i].op]);
+            json_put_fmt(j, "%s\n    {\"kind\": \"%s\", \"size\": %llu, \"op\": \"%s\",",
+                         i ? "," : "",
+                         rows[i].kind ? "str" : "u64", rows[i].size, op_names[rows[i].op]);
             static const char *const what[] = {"median", "min", "max"};
             for (int w = 0; w < 3; w++) {
-                fprintf(f, "\n     \"%s\": {", what[w]);
+                json_put_fmt(j, "\n     \"%s\": {", what[w]);
                 for (int k = 0; k < NIMPL; k++) {
                     struct cell *c = &rows[i].c[k];
                     double x = w == 0 ? med[i][k] : c->n == 0 ? -1 : w == 1 ? c->v[0] : c->v[c->n - 1];
-                    fprintf(f, "%s\"%s\": ", k ? ", " : "", impl_names[k]);
-                    json_num(f, x);
+                    json_put_fmt(j, "%s\"%s\": ", k ? ", " : "", impl_names[k]);
+                    json_num(j, x);
                 }
-                fputs("},", f);
+                JSON_LIT(j, "},");
             }
-            fprintf(f, "\n     \"samples\": {");
+            JSON_LIT(j, "\n     \"samples\": {");
             for (int k = 0; k < NIMPL; k++)
-                fprintf(f, "%s\"%s\": %zu", k ? ", " : "", impl_names[k], rows[i].c[k].n);
-            fprintf(f, ", \"onoff_pairs\": %zu},\n     \"ratios\": {", rows[i].pairs.n);
+                json_put_fmt(j, "%s\"%s\": %zu", k ? ", " : "", impl_names[k], rows[i].c[k].n);
+            json_put_fmt(j, ", \"onoff_pairs\": %zu},\n     \"ratios\": {", rows[i].pairs.n);
             for (int r = 0; r < NRATIO; r++) {
-                fprintf(f, "%s\"%s\": ", r ? ", " : "", ratio_keys[r]);
-                json_num(f, rat[i][r]);
+                json_put_fmt(j, "%s\"%s\": ", r ? ", " : "", ratio_keys[r]);
+                json_num(j, rat[i][r]);
             }
-            fputs(", \"detect_on_off_unpaired\": ", f);
-            json_num(f, unpaired[i]);
+            JSON_LIT(j, ", \"detect_on_off_unpaired\": ");
+            json_num(j, unpaired[i]);
             if (rows[i].pairs.n) {
-                fputs(", \"detect_on_off_pairs_min\": ", f);
-                json_num(f, rows[i].pairs.v[0]);
-                fputs(", \"detect_on_off_pairs_max\": ", f);
-                json_num(f, rows[i].pairs.v[rows[i].pairs.n - 1]);
+                JSON_LIT(j, ", \"detect_on_off_pairs_min\": ");
+                json_num(j, rows[i].pairs.v[0]);
+                JSON_LIT(j, ", \"detect_on_off_pairs_max\": ");
+                json_num(j, rows[i].pairs.v[rows[i].pairs.n - 1]);
             }
-            fprintf(f, "},\n     \"missed\": [");
+            JSON_LIT(j, "},\n     \"missed\": [");
             int first = 1;
             for (int r = 0; r < NRATIO; r++)
                 if (miss[i][r]) {
-                    fprintf(f, "%s\"%s\"", first ? "" : ", ", ratio_keys[r]);
+                    json_put_fmt(j, "%s\"%s\"", first ? "" : ", ", ratio_keys[r]);
                     first = 0;
                 }
-            fprintf(f, "]}");
+            JSON_LIT(j, "]}");
         }
-        fprintf(f, "\n  ]\n}\n");
-        if (fclose(f) != 0) {
+        JSON_LIT(j, "\n  ]\n}\n");
+        int werr = json_finish(j, NULL), e = j->errnum;
+        free(j);
+        if (fclose(f) != 0 || werr) {
+            if (werr)
+                errno = e;
             perror(json);
             return 2;
         }

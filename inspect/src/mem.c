@@ -100,16 +100,20 @@ static size_t read_span_by_halves(struct lmi_mem *m, uint64_t addr, uint8_t *buf
 /* Fill the window from addr with what the target holds contiguously. */
 static int stream_fill(struct lmi_stream *s, uint64_t addr)
 {
-    if (s->buf == NULL) {
-        s->buf = malloc(LMI_STREAM_CHUNK);
-        if (s->buf == NULL)
-            return -1;
-    }
     size_t max = LMI_STREAM_CHUNK;
     if (addr + max - 1 < addr)
         max = (size_t)(UINT64_MAX - addr) + 1;
     if (s->end > addr && s->end - addr < max)
         max = (size_t)(s->end - addr);
+    /* the buffer grows to what the walk needs: a lookup's one bucket does
+     * not pay for a 4 MiB buffer */
+    if (s->cap < max) {
+        uint8_t *nb = realloc(s->buf, max);
+        if (nb == NULL)
+            return -1;
+        s->buf = nb;
+        s->cap = max;
+    }
     size_t got = s->mem->ops->read_span != NULL
                      ? s->mem->ops->read_span(s->mem->ctx, addr, s->buf, max)
                      : read_span_by_halves(s->mem, addr, s->buf, max);

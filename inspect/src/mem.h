@@ -111,6 +111,7 @@ static inline uint64_t lmi_uint(const struct lmi_mem *m, const uint8_t *p, unsig
 struct lmi_stream {
     struct lmi_mem *mem;
     uint8_t *buf;
+    size_t cap;                 /* bytes allocated at buf */
     uint64_t win_addr, win_len; /* the target addresses held in buf */
     uint64_t end;               /* read nothing at or past this address (0: no end) */
 };
