@@ -124,4 +124,22 @@ int tl_read_trace(const struct tl_options *o, struct tl_model *m);
  * the reason in why. */
 int tl_check_metadata(const char *path, char *why, size_t len);
 
+/* The command's input checks; each returns 0 or a TL_EXIT_* status after
+ * printing one line. relayd.c: live URLs. */
+bool tl_is_live_url(const char *s);
+int tl_check_relayd(const char *url);          /* relayd reachable (bounded wait) */
+/* tracedir.c: a trace directory, and the CTF traces under it (appended
+ * to the array inputs). */
+int tl_check_trace_dir(const char *dir);
+int tl_find_traces(const char *dir, bt_value *inputs);
+
+/* signals.c: while the graph runs, SIGINT/SIGTERM set its interrupter;
+ * while the source starts, an alarm after `seconds` (0: none) ends the
+ * process with one line naming input (a CTF reader stuck on a damaged
+ * trace). */
+void tl_interrupt_on_signals(bt_interrupter *it);
+void tl_interrupt_restore(void);
+void tl_stuck_guard_arm(const char *input, unsigned seconds);
+void tl_stuck_guard_disarm(void);
+
 #endif /* LIBMAP_VIEWER_VIEWER_H */
