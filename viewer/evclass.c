@@ -1,7 +1,7 @@
 /*
  * evclass.c — resolves an event class once (which libmap event, where its
- * fields are) and caches the result by class pointer in a libmap map; reads
- * an event's common context through the resolved indices.
+ * fields are) and caches the result by class pointer in a libmap map. The
+ * per-event readers are inline in evclass.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,10 +179,8 @@ static struct tl_evclass *resolve(struct tl_evclass_cache *cc, const bt_event_cl
     return c;
 }
 
-const struct tl_evclass *tl_evclass_of(struct tl_evclass_cache *cc, const bt_event_class *ec)
+const struct tl_evclass *tl_evclass_find(struct tl_evclass_cache *cc, const bt_event_class *ec)
 {
-    if (cc->last && cc->last->ec == ec)
-        return cc->last;
     uint64_t key = (uint64_t)(uintptr_t)ec;
     struct tl_evclass *c;
     if (!libmap_lookup_u64(cc->by_class, key, &c)) {
@@ -192,28 +190,4 @@ const struct tl_evclass *tl_evclass_of(struct tl_evclass_cache *cc, const bt_eve
     }
     cc->last = c;
     return c;
-}
-
-static uint64_t context_field(const bt_field *cx, const struct tl_evclass *c, int i)
-{
-    const bt_field *f = bt_field_structure_borrow_member_field_by_index_const(cx, (uint64_t)c->ctx[i]);
-    return c->ctx_signed[i] ? (uint64_t)bt_field_integer_signed_get_value(f)
-                            : bt_field_integer_unsigned_get_value(f);
-}
-
-void tl_evclass_context(const bt_event *ev, const struct tl_evclass *c, int32_t *vpid,
-                        int32_t *vtid, const char **procname)
-{
-    *vpid = *vtid = 0;
-    *procname = NULL;
-    const bt_field *cx = bt_event_borrow_common_context_field_const(ev);
-    if (!cx)
-        return;
-    if (c->ctx[CTX_VTID] >= 0)
-        *vtid = (int32_t)context_field(cx, c, CTX_VTID);
-    if (c->ctx[CTX_VPID] >= 0)
-        *vpid = (int32_t)context_field(cx, c, CTX_VPID);
-    if (c->ctx[CTX_PROCNAME] >= 0)
-        *procname = bt_field_string_get_value(
-            bt_field_structure_borrow_member_field_by_index_const(cx, (uint64_t)c->ctx[CTX_PROCNAME]));
 }

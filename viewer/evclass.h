@@ -49,8 +49,15 @@ struct tl_evclass_cache {
 
 void tl_evclass_cache_init(struct tl_evclass_cache *cc);
 void tl_evclass_cache_free(struct tl_evclass_cache *cc);
-/* The resolution of ec, made on its first event. */
-const struct tl_evclass *tl_evclass_of(struct tl_evclass_cache *cc, const bt_event_class *ec);
+/* The resolution of ec from the cache, made on its first event. */
+const struct tl_evclass *tl_evclass_find(struct tl_evclass_cache *cc, const bt_event_class *ec);
+
+/* The resolution of ec: the last one handed out, else from the cache. */
+static inline const struct tl_evclass *tl_evclass_of(struct tl_evclass_cache *cc,
+                                                     const bt_event_class *ec)
+{
+    return cc->last && cc->last->ec == ec ? cc->last : tl_evclass_find(cc, ec);
+}
 
 /* Payload field i (an index into the event's field list) as an integer. */
 static inline uint64_t tl_evclass_field(const bt_field *payload, const struct tl_evclass *c, int i)
@@ -68,9 +75,31 @@ static inline const char *tl_evclass_string(const bt_field *payload, const struc
         bt_field_structure_borrow_member_field_by_index_const(payload, c->fidx[i]));
 }
 
+static inline uint64_t tl_evclass_context_field(const bt_field *cx, const struct tl_evclass *c,
+                                                int i)
+{
+    const bt_field *f = bt_field_structure_borrow_member_field_by_index_const(cx, (uint64_t)c->ctx[i]);
+    return c->ctx_signed[i] ? (uint64_t)bt_field_integer_signed_get_value(f)
+                            : bt_field_integer_unsigned_get_value(f);
+}
+
 /* The vtid, vpid and procname contexts of an event (0 and NULL when the
- * trace lacks them). */
-void tl_evclass_context(const bt_event *ev, const struct tl_evclass *c, int32_t *vpid,
-                        int32_t *vtid, const char **procname);
+ * trace lacks them). Inline: it runs for every event. */
+static inline void tl_evclass_context(const bt_event *ev, const struct tl_evclass *c,
+                                      int32_t *vpid, int32_t *vtid, const char **procname)
+{
+    *vpid = *vtid = 0;
+    *procname = NULL;
+    const bt_field *cx = bt_event_borrow_common_context_field_const(ev);
+    if (!cx)
+        return;
+    if (c->ctx[CTX_VTID] >= 0)
+        *vtid = (int32_t)tl_evclass_context_field(cx, c, CTX_VTID);
+    if (c->ctx[CTX_VPID] >= 0)
+        *vpid = (int32_t)tl_evclass_context_field(cx, c, CTX_VPID);
+    if (c->ctx[CTX_PROCNAME] >= 0)
+        *procname = bt_field_string_get_value(
+            bt_field_structure_borrow_member_field_by_index_const(cx, (uint64_t)c->ctx[CTX_PROCNAME]));
+}
 
 #endif /* LIBMAP_VIEWER_EVCLASS_H */

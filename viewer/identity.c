@@ -123,11 +123,8 @@ static uint32_t find_map(struct tl_identity *id, int32_t vpid, uint64_t addr, bo
     return idx;
 }
 
-uint32_t tl_identity_map(struct tl_identity *id, int32_t vpid, uint64_t addr, bool is_new)
+uint32_t tl_identity_find_map(struct tl_identity *id, int32_t vpid, uint64_t addr, bool is_new)
 {
-    if (!is_new && id->last_map != UINT32_MAX && id->last_map_addr == addr &&
-        id->last_map_vpid == vpid && !TL_AT(id->m->maps, struct tl_map, id->last_map)->freed)
-        return id->last_map;
     id->last_map = find_map(id, vpid, addr, is_new);
     id->last_map_addr = addr;
     id->last_map_vpid = vpid;

@@ -35,7 +35,17 @@ uint32_t tl_identity_thread(struct tl_identity *id, int32_t vpid, int32_t vtid,
                             const char *procname);
 
 /* Map index of an event on (vpid, addr): a `new` (is_new) on a map already
- * used, or any event after a `free`, starts a new life of the address. */
-uint32_t tl_identity_map(struct tl_identity *id, int32_t vpid, uint64_t addr, bool is_new);
+ * used, or any event after a `free`, starts a new life of the address.
+ * tl_identity_map tries the last map found, then tl_identity_find_map. */
+uint32_t tl_identity_find_map(struct tl_identity *id, int32_t vpid, uint64_t addr, bool is_new);
+
+static inline uint32_t tl_identity_map(struct tl_identity *id, int32_t vpid, uint64_t addr,
+                                       bool is_new)
+{
+    if (!is_new && id->last_map != UINT32_MAX && id->last_map_addr == addr &&
+        id->last_map_vpid == vpid && !TL_AT(id->m->maps, struct tl_map, id->last_map)->freed)
+        return id->last_map;
+    return tl_identity_find_map(id, vpid, addr, is_new);
+}
 
 #endif /* LIBMAP_VIEWER_IDENTITY_H */
