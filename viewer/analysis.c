@@ -1,5 +1,7 @@
 /*
- * analysis.c — races and the panic's two colliding operations.
+ * analysis.c — races and the panic's two colliding operations, found
+ * online: the analysis is the model's observer (tl_analysis_attach), told
+ * of each operation and panic as the decoder records it.
  *
  * Overlapping writes. Operations arrive in end-time order (the muxer sorts
  * events by time, and a write's event is its end). For each map we keep a
@@ -72,6 +74,7 @@ struct pstate {
 };
 
 struct analysis {
+    struct tl_model_observer observer; /* first: the model calls back through it */
     struct ring *rings;
     size_t nrings;
     struct recent *last;     /* per thread: its last operation */
@@ -87,15 +90,6 @@ struct analysis {
     size_t nps, cap_ps;
 };
 
-static struct analysis *an_of(struct tl_model *m)
-{
-    if (!m->an) {
-        m->an = calloc(1, sizeof(struct analysis));
-        if (!m->an)
-            abort();
-    }
-    return m->an;
-}
 
 static void *grow_array(void *p, size_t *n, size_t need, size_t elem)
 {
@@ -155,9 +149,10 @@ static bool writer_candidate(const struct tl_panic *p, const struct pstate *ps,
            op->start <= by;
 }
 
-void tl_an_op(struct tl_model *m, const struct tl_op *op, uint64_t idx)
+static void on_op(struct tl_model_observer *self, struct tl_model *m, const struct tl_op *op,
+                  uint64_t idx)
 {
-    struct analysis *an = an_of(m);
+    struct analysis *an = (struct analysis *)self;
     an->last = grow_array(an->last, &an->nlast, op->thread + 1, sizeof *an->last);
     struct recent cur = {.op = *op, .idx = idx};
 
@@ -238,13 +233,14 @@ static struct recent synth(uint32_t thread, uint32_t map, uint8_t kind, int64_t 
     return r;
 }
 
-void tl_an_panic(struct tl_model *m, uint32_t panic, uint32_t writer)
+static void on_panic(struct tl_model_observer *self, struct tl_model *m, uint32_t panic)
 {
-    struct analysis *an = an_of(m);
+    struct analysis *an = (struct analysis *)self;
     an->ps = grow_array(an->ps, &an->cap_ps, panic + 1, sizeof *an->ps);
     an->nps = panic + 1;
     struct pstate *ps = &an->ps[panic];
     const struct tl_panic *p = TL_AT(m->panics, struct tl_panic, panic);
+    uint32_t writer = p->writer_thread;
     const struct recent *l = p->thread < an->nlast ? &an->last[p->thread] : NULL;
     ps->writer = writer;
     if (l && tl_kind_is_write(l->op.kind) && l->op.kind == p->op && l->op.map == p->map) {
@@ -275,11 +271,9 @@ void tl_an_panic(struct tl_model *m, uint32_t panic, uint32_t writer)
         ps->cands[ps->ncands++] = *lw;
 }
 
-void tl_analysis_free(struct tl_model *m)
+static void release(struct tl_model_observer *self)
 {
-    struct analysis *an = m->an;
-    if (!an)
-        return;
+    struct analysis *an = (struct analysis *)self;
     for (size_t i = 0; i < an->nrings; i++)
         free(an->rings[i].r);
     free(an->rings);
@@ -287,7 +281,21 @@ void tl_analysis_free(struct tl_model *m)
     free(an->lastw);
     free(an->ps);
     free(an);
-    m->an = NULL;
+}
+
+void tl_analysis_attach(struct tl_model *m)
+{
+    struct analysis *an = calloc(1, sizeof *an);
+    if (!an)
+        abort();
+    an->observer = (struct tl_model_observer){.op = on_op, .panic = on_panic, .release = release};
+    tl_model_observe(m, &an->observer);
+}
+
+/* The analysis following m, or NULL when none was attached. */
+static struct analysis *analysis_of(const struct tl_model *m)
+{
+    return m->observer && m->observer->op == on_op ? (struct analysis *)m->observer : NULL;
 }
 
 static int race_cmp(const void *x, const void *y)
@@ -410,7 +418,7 @@ static void finish_panics(struct tl_model *m, struct analysis *an)
 
 void tl_analyze(struct tl_model *m)
 {
-    finish_panics(m, m->an);
+    finish_panics(m, analysis_of(m));
     if (m->races.len)
         qsort(m->races.data, m->races.len, sizeof(struct tl_race), race_cmp);
     for (int k = 0; k < TL_NKINDS; k++) {

@@ -1,7 +1,8 @@
 /*
- * model.c — the model's plumbing: growable vectors, init/free, names of
- * operation kinds and map labels. Decoding (decode.c) and analysis
- * (analysis.c) fill it; outputs only read it.
+ * model.c — the model's plumbing: growable vectors, init/free, recording
+ * an operation or a panic (and telling the observer), names of operation
+ * kinds and map labels. Decoding (decode.c) and analysis (analysis.c) fill
+ * it through these; outputs only read it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,11 +64,37 @@ void tl_model_init(struct tl_model *m, bool keep_ops)
     m->keep_ops = keep_ops;
 }
 
-void tl_analysis_free(struct tl_model *m); /* analysis.c */
+void tl_model_observe(struct tl_model *m, struct tl_model_observer *obs)
+{
+    if (m->observer)
+        m->observer->release(m->observer);
+    m->observer = obs;
+}
+
+void tl_model_add_op(struct tl_model *m, const struct tl_op *op)
+{
+    TL_AT(m->threads, struct tl_thread, op->thread)->nops[op->kind]++;
+    TL_AT(m->maps, struct tl_map, op->map)->nops[op->kind]++;
+    m->nops_total++;
+    uint64_t idx = TL_NONE;
+    if (m->keep_ops) {
+        *(struct tl_op *)tl_vec_push(&m->ops) = *op;
+        idx = m->ops.len - 1;
+    }
+    if (m->observer)
+        m->observer->op(m->observer, m, op, idx);
+}
+
+void tl_model_add_panic(struct tl_model *m, const struct tl_panic *p)
+{
+    *(struct tl_panic *)tl_vec_push(&m->panics) = *p;
+    if (m->observer)
+        m->observer->panic(m->observer, m, (uint32_t)(m->panics.len - 1));
+}
 
 void tl_model_free(struct tl_model *m)
 {
-    tl_analysis_free(m);
+    tl_model_observe(m, NULL);
     free(m->threads.data);
     free(m->maps.data);
     free(m->ops.data);

@@ -6,6 +6,10 @@
  * writes and the summary, and every output (terminal view, race report,
  * summary, --chrome, --html, --json) reads it and nothing else.
  *
+ * The model depends on neither: the decoder writes into it, and the
+ * analysis follows it as an observer (struct tl_model_observer), told of
+ * every operation and panic the decoder records.
+ *
  * Times are signed nanoseconds from the clock's origin (the Unix epoch for
  * LTTng traces): babeltrace2's ns-from-origin of the event for the end of an
  * operation, and `start_ns + clock offset` for its start (docs/tracepoints.md,
@@ -109,6 +113,7 @@ struct tl_panic {
     char message[64];
     uint8_t op, writer_op;        /* enum tl_kind codes 1..5 */
     int32_t tid, writer_tid;
+    uint32_t writer_thread;       /* lane of writer_tid, UINT32_MAX when unknown */
     bool writer_held;
     /* from the event's detect_ns and at_end fields (libmap 0.1 traces made
      * before these fields existed lack them: has_detect false) */
@@ -161,6 +166,17 @@ struct tl_latency {
     double mean;
 };
 
+/* Who follows the model while it is filled (the online analysis): told of
+ * every operation recorded, kept in ops or not (idx: its index in ops, or
+ * TL_NONE), and of every panic, in event order. */
+struct tl_model;
+struct tl_model_observer {
+    void (*op)(struct tl_model_observer *self, struct tl_model *m, const struct tl_op *op,
+               uint64_t idx);
+    void (*panic)(struct tl_model_observer *self, struct tl_model *m, uint32_t panic);
+    void (*release)(struct tl_model_observer *self);
+};
+
 /* A growable array of fixed-size records. */
 struct tl_vec {
     void *data;
@@ -201,7 +217,7 @@ struct tl_model {
     uint64_t nevacuations;       /* evacuate events (evacs may be empty with !keep_ops) */
     struct tl_hist lat[TL_NKINDS];        /* write durations, ns, per kind */
     struct tl_latency latency[TL_NKINDS]; /* from lat, filled by tl_analyze */
-    void *an;                    /* analysis state while decoding (analysis.c) */
+    struct tl_model_observer *observer; /* or NULL; released by tl_model_free */
 };
 
 #define TL_NONE UINT64_MAX
@@ -216,11 +232,13 @@ void tl_model_free(struct tl_model *m);
  * pointer is valid until the next push on the same vector. */
 void *tl_vec_push(struct tl_vec *v);
 
-/* Pairs every panic with its two operations (and sets the focused panic,
- * panic_op / panic_writer_op), finishes the race list (sorted by
- * start, the panic's pair first) and the latency percentiles. Call once,
- * after the last event. */
-void tl_analyze(struct tl_model *m);
+/* Attaches the model's one observer (the previous one is released). */
+void tl_model_observe(struct tl_model *m, struct tl_model_observer *obs);
+/* Records a decoded operation: counts it on its thread and map, keeps it
+ * in ops when keep_ops, and tells the observer. */
+void tl_model_add_op(struct tl_model *m, const struct tl_op *op);
+/* Appends a decoded panic to panics and tells the observer. */
+void tl_model_add_panic(struct tl_model *m, const struct tl_panic *p);
 
 /* Short label of a map: "0x55d0c2a0" or "0x55d0c2a0#2" for its third life. */
 const char *tl_map_label(const struct tl_map *mp, char buf[32]);

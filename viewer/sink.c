@@ -1,6 +1,7 @@
 /*
  * sink.c — the sink component class `timeline`: one input port, a message
- * iterator on it, every message handed to the decoder.
+ * iterator on it, every message handed to the decoder, which fills the
+ * model; the analysis is attached to the model here, so that it follows it.
  *
  * Two callers: the command (main.c, graph.c) creates the class with
  * tl_sink_class_create() and passes its model as initialize method data;
@@ -113,6 +114,8 @@ tl_sink_init(bt_self_component_sink *self, bt_self_component_sink_configuration 
         s->own_model.only_pid = s->opts.pid;
         s->model = &s->own_model;
     }
+    /* the decoder fills the model; the analysis follows it */
+    tl_analysis_attach(s->model);
     s->dec = tl_decoder_new(s->model);
     bt_self_component_set_data(sc, s);
     if (bt_self_component_sink_add_input_port(self, "in", NULL, NULL) !=

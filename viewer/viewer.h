@@ -1,8 +1,8 @@
 /*
  * viewer.h — libmap-timeline's internal interfaces between its parts: the
  * options (shared by the command line and the plugin's init parameters),
- * the decoder the sink drives, the online analysis the decoder feeds, the
- * outputs, the sink component class and the graph the command builds.
+ * the decoder the sink drives, the online analysis that follows the model,
+ * the outputs, the sink component class and the graph the command builds.
  */
 #ifndef LIBMAP_VIEWER_VIEWER_H
 #define LIBMAP_VIEWER_VIEWER_H
@@ -57,21 +57,21 @@ const char *tl_fmt_dur(int64_t ns, char buf[32]);
 /* Absolute time, ns from origin, as "SECONDS.NNNNNNNNN". */
 const char *tl_fmt_ts(int64_t ns, char buf[32]);
 
-/* decode.c: turns babeltrace2 messages into the model. */
+/* decode.c: turns babeltrace2 messages into the model (it knows nothing
+ * of the analysis, which follows the model). */
 struct tl_decoder;
 struct tl_decoder *tl_decoder_new(struct tl_model *m);
 void tl_decoder_message(struct tl_decoder *d, const bt_message *msg);
 void tl_decoder_free(struct tl_decoder *d);
-/* Thread index of (vpid, vtid), created if new. */
-uint32_t tl_decoder_thread(struct tl_decoder *d, int32_t vpid, int32_t vtid,
-                           const char *procname);
 
-/* analysis.c: the online part, fed by the decoder in event order. */
-void tl_an_op(struct tl_model *m, const struct tl_op *op, uint64_t idx);
-/* A panic event was decoded into m->panics[panic]; writer: lane of
- * writer_tid (UINT32_MAX when unknown). */
-void tl_an_panic(struct tl_model *m, uint32_t panic, uint32_t writer);
-void tl_analysis_free(struct tl_model *m);
+/* analysis.c: the online part follows the model as its observer, in event
+ * order; attach it before the first event. */
+void tl_analysis_attach(struct tl_model *m);
+/* Pairs every panic with its two operations (and sets the focused panic,
+ * panic_op / panic_writer_op), finishes the race list (sorted by
+ * start, the panic's pair first) and the latency percentiles. Call once,
+ * after the last event. */
+void tl_analyze(struct tl_model *m);
 
 /* output.c: everything printed or written after the trace was read.
  * Returns a TL_EXIT_* status. */
@@ -123,5 +123,23 @@ int tl_read_trace(const struct tl_options *o, struct tl_model *m);
 /* metacheck.c: 0 when the CTF metadata file at path is whole, else -1 and
  * the reason in why. */
 int tl_check_metadata(const char *path, char *why, size_t len);
+
+/* The command's input checks; each returns 0 or a TL_EXIT_* status after
+ * printing one line. relayd.c: live URLs. */
+bool tl_is_live_url(const char *s);
+int tl_check_relayd(const char *url);          /* relayd reachable (bounded wait) */
+/* tracedir.c: a trace directory, and the CTF traces under it (appended
+ * to the array inputs). */
+int tl_check_trace_dir(const char *dir);
+int tl_find_traces(const char *dir, bt_value *inputs);
+
+/* signals.c: while the graph runs, SIGINT/SIGTERM set its interrupter;
+ * while the source starts, an alarm after `seconds` (0: none) ends the
+ * process with one line naming input (a CTF reader stuck on a damaged
+ * trace). */
+void tl_interrupt_on_signals(bt_interrupter *it);
+void tl_interrupt_restore(void);
+void tl_stuck_guard_arm(const char *input, unsigned seconds);
+void tl_stuck_guard_disarm(void);
 
 #endif /* LIBMAP_VIEWER_VIEWER_H */
