@@ -97,7 +97,10 @@ def lib():
                                       ctypes.POINTER(ctypes.POINTER(ctypes.c_uint8)),
                                       ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(u64), err_t,
                                       ctypes.c_size_t]
-    so.lmi_buffer_free.argtypes = [ctypes.POINTER(ctypes.c_uint8)]
+    so.lmi_buffer_free.argtypes = [vp]
+    so.lmi_registry.argtypes = [vp, ctypes.POINTER(ctypes.POINTER(u64)),
+                                ctypes.POINTER(ctypes.c_size_t), err_t, ctypes.c_size_t, err_t,
+                                ctypes.c_size_t]
     so.lmi_entries.argtypes = [vp, u64, ctypes.POINTER(u64), _entry_fn, vp, ctypes.POINTER(u64),
                                err_t, ctypes.c_size_t]
     _lib = so
@@ -242,6 +245,22 @@ def entries(addr, lay=None):
                 yield (key, value, array, bucket, chain, slot, baddr, top, error)
             want = min(want * 4, MAX_BATCH_BYTES)
     yield (unreadable,)
+
+
+def registry(lay=None):
+    """(addresses, problem or None): the maps of libmap's registry."""
+    so = lib()
+    maps, n = ctypes.POINTER(ctypes.c_uint64)(), ctypes.c_size_t(0)
+    problem, err = ctypes.create_string_buffer(320), ctypes.create_string_buffer(512)
+    with Target(lay) as t:
+        if so.lmi_registry(t.h, ctypes.byref(maps), ctypes.byref(n), problem, len(problem), err,
+                           len(err)) != 0:
+            raise LibmapError("libmap: " + err.value.decode(errors="replace"))
+    try:
+        out = [maps[i] for i in range(n.value)]
+    finally:
+        so.lmi_buffer_free(maps)
+    return out, problem.value.decode(errors="replace") or None
 
 
 class Report:

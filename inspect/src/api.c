@@ -15,6 +15,7 @@
 #include "lookup.h"
 #include "mapread.h"
 #include "mem.h"
+#include "panicrec.h"
 #include "verify.h"
 
 /* A target with no stated extent: the user address space of 64-bit Linux. */
@@ -212,4 +213,24 @@ int lmi_entries_packed(lmi_target *t, uint64_t map, uint64_t *cursor, size_t wan
     return 0;
 }
 
-void lmi_buffer_free(uint8_t *buf) { free(buf); }
+void lmi_buffer_free(void *buf) { free(buf); }
+
+int lmi_registry(lmi_target *t, uint64_t **maps, size_t *n, char *problem, size_t problemlen,
+                 char *err, size_t errlen)
+{
+    struct registry_info ri;
+    registry_read(&ri, &t->lay, &t->mem);
+    *maps = NULL;
+    *n = 0;
+    if (problemlen)
+        problem[0] = 0;
+    if (!ri.present) {
+        snprintf(err, errlen, "%s", ri.error);
+        registry_free(&ri);
+        return -1;
+    }
+    *maps = ri.maps; /* handed over */
+    *n = ri.n;
+    snprintf(problem, problemlen, "%s", ri.error);
+    return 0;
+}

@@ -139,6 +139,9 @@ void registry_read(struct registry_info *ri, const struct lm_layout *l, struct l
         }
         m = lmi_uint(mem, nb, l->ptr);
     }
+    if (ri->error[0] == 0 && ri->n != ri->count)
+        snprintf(ri->error, sizeof ri->error,
+                 "registry count is %" PRIu64 " but the list has %zu maps", ri->count, ri->n);
     addrset_free(&seen);
 }
 

@@ -142,7 +142,15 @@ int lmi_entries(lmi_target *t, uint64_t map, uint64_t *cursor, lmi_entry_fn fn, 
 #define LMI_PACKED_HEADER 48
 int lmi_entries_packed(lmi_target *t, uint64_t map, uint64_t *cursor, size_t want, uint8_t **buf,
                        size_t *len, uint64_t *unreadable, char *err, size_t errlen);
-void lmi_buffer_free(uint8_t *buf);
+void lmi_buffer_free(void *buf);
+
+/* The maps of libmap's registry (config.registry_addr), in list order:
+ * *maps is malloc'd (free it with lmi_buffer_free), *n entries. problem
+ * (may be empty) says why the walk stopped early (a loop, an unreadable
+ * link) or where the list disagrees with the registry's count. Returns
+ * 0, or -1 with a message when the registry itself cannot be read. */
+int lmi_registry(lmi_target *t, uint64_t **maps, size_t *n, char *problem, size_t problemlen,
+                 char *err, size_t errlen);
 
 /* Find key (len bytes: for u32/u64 maps the integer in the target's byte
  * order, for string maps the characters) in the map at map as libmap
