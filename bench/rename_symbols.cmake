@@ -1,6 +1,6 @@
-# rename_symbols.cmake — run with cmake -P: copies the static library IN to
-# OUT with every global symbol it defines prefixed with nd_, so that
-# bench-onoff can link libmap with and without detection side by side.
+# rename_symbols.cmake — run with cmake -P (by bench/renamed.cmake): copies
+# the static library IN to OUT with every global symbol it defines prefixed
+# with nd_, so that a program can link two variants of libmap side by side.
 # Needs NM, OBJCOPY, IN, OUT.
 execute_process(COMMAND ${NM} -g --defined-only --format=posix ${IN}
                 OUTPUT_VARIABLE listing RESULT_VARIABLE rc)

@@ -4,7 +4,7 @@
  * SECTION_SCRIPT_ID_PYTHON_FILE, followed by the script's file name), so
  * that gdb loads the pretty printers and `libmap` commands whenever it loads
  * this library, on a live process or a core, once the script's directory is
- * an auto-load safe path. LIBMAP_GDB_SCRIPT (set by libmap/CMakeLists.txt)
+ * an auto-load safe path. LIBMAP_GDB_SCRIPT (set by libmap/variant.cmake)
  * is the script's installed path; without it no section is emitted.
  */
 #ifdef LIBMAP_GDB_SCRIPT

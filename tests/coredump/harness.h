@@ -57,16 +57,4 @@ void crash_free(struct crash *c, int keep);
  * core (in a sanitizer build ASan would catch the signal and exit). */
 char *asan_keep_segv(void);
 
-/* EXPECT(cond, fmt, ...): print the failed expectation with its place and
- * count it in the test's own `static int failures`; the test goes on. */
-#define EXPECT(cond, ...)                                                                    \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                             \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            failures++;                                                                      \
-        }                                                                                    \
-    } while (0)
-
 #endif

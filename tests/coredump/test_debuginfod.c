@@ -24,10 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "harness.h"
 #include "minijson.h"
 
-static int failures;
 
 /* Full path of a program on PATH, or NULL. */
 static char *which(const char *prog)
@@ -338,12 +338,12 @@ int main(int argc, char **argv)
         kill(-dpid, SIGKILL);
         waitpid(dpid, NULL, 0);
     }
-    if (failures)
-        fprintf(stderr, "%d failure(s); files kept in %s and %s\n", failures, dir, c.dir);
+    if (check_failures)
+        fprintf(stderr, "%d failure(s); files kept in %s and %s\n", check_failures, dir, c.dir);
     else
         printf("PASS\n");
-    crash_free(&c, failures != 0);
-    if (!failures)
+    crash_free(&c, check_failures != 0);
+    if (!check_failures)
         remove_tree(dir);
-    return failures ? 1 : 0;
+    return check_failures ? 1 : 0;
 }

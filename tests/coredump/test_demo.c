@@ -16,23 +16,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "harness.h"
 #include "minijson.h"
 
 #define MAX_WORKERS 64
 
+/* Failures name their run. */
+static int current_run;
+
+static void print_run(FILE *out, const void *run)
+{
+    fprintf(out, "  (run %d)\n", *(const int *)run);
+}
+
+/* One core of the demo analyzed; returns its number of failures. */
 static int one_run(const char *analyzer, const char *demo, int run)
 {
-    int fails = 0;
-#define CHECK(cond, ...)                                                                     \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "FAIL run %d: ", run);                                           \
-            fprintf(stderr, __VA_ARGS__);                                                    \
-            fputc('\n', stderr);                                                             \
-            fails++;                                                                         \
-        }                                                                                    \
-    } while (0)
+    int failed_before = check_failures;
+    current_run = run;
+    check_context(print_run, &current_run);
     char why[1024];
     struct crash c;
     char *dargv[] = {(char *)demo, "race", "write-write", NULL};
@@ -55,7 +58,7 @@ static int one_run(const char *analyzer, const char *demo, int run)
             map_addr = addr;
         line = nl ? nl + 1 : NULL;
     }
-    CHECK(ntids >= 2, "the demo printed %d worker TIDs", ntids);
+    EXPECT(ntids >= 2, "the demo printed %d worker TIDs", ntids);
 
     char *env[] = {"-DEBUGINFOD_URLS", NULL};
     char *aargv[] = {(char *)analyzer, "--json", (char *)demo, c.core, NULL};
@@ -67,7 +70,7 @@ static int one_run(const char *analyzer, const char *demo, int run)
     int code = run_code(&r);
     char err[256];
     struct jval *rep = json_parse(r.out, r.out_len, err, sizeof err);
-    CHECK(rep != NULL, "analyzer JSON: %s (exit %d, stderr %s)", err, code, r.err);
+    EXPECT(rep != NULL, "analyzer JSON: %s (exit %d, stderr %s)", err, code, r.err);
     if (rep == NULL) {
         run_free(&r);
         crash_free(&c, 1);
@@ -75,24 +78,25 @@ static int one_run(const char *analyzer, const char *demo, int run)
     }
     /* a free race can leave a write half done: exit 1 (verification) is a
      * finding, not a failure of the analyzer */
-    CHECK(code == 0 || code == 1, "analyzer exit code %d; stderr: %s", code, r.err);
+    EXPECT(code == 0 || code == 1, "analyzer exit code %d; stderr: %s", code, r.err);
     int64_t dt = ji64(rep, "panic.tid", 0), wt = ji64(rep, "panic.writer_tid", 0);
     int dt_worker = 0, wt_worker = 0;
     for (int i = 0; i < ntids; i++) {
         dt_worker |= tids[i] == dt;
         wt_worker |= tids[i] == wt;
     }
-    CHECK(jbool(rep, "panic.present", 0), "no panic record");
-    CHECK(dt_worker && wt_worker && dt != wt,
-          "panic names threads %" PRId64 " and %" PRId64 ", not two of the demo's workers", dt, wt);
+    EXPECT(jbool(rep, "panic.present", 0), "no panic record");
+    EXPECT(dt_worker && wt_worker && dt != wt,
+           "panic names threads %" PRId64 " and %" PRId64 ", not two of the demo's workers", dt,
+           wt);
     const struct jval *th = jget(rep, "threads");
-    CHECK(th && th->n >= 2, "fewer than two threads");
+    EXPECT(th && th->n >= 2, "fewer than two threads");
     for (int k = 0; th && k < 2 && (size_t)k < th->n; k++) {
         const struct jval *t = th->items[k];
         int64_t want = k == 0 ? dt : wt;
-        CHECK(ji64(t, "tid", 0) == want, "thread %d is %" PRId64 ", expected %" PRId64, k,
-              ji64(t, "tid", 0), want);
-        CHECK(strcmp(jstr(t, "role", ""), k == 0 ? "detecting" : "writer") == 0, "role of %d", k);
+        EXPECT(ji64(t, "tid", 0) == want, "thread %d is %" PRId64 ", expected %" PRId64, k,
+               ji64(t, "tid", 0), want);
+        EXPECT(strcmp(jstr(t, "role", ""), k == 0 ? "detecting" : "writer") == 0, "role of %d", k);
         const struct jval *fr = jget(t, "frames");
         int named_libmap = 0, named_demo = 0;
         for (size_t i = 0; fr && i < fr->n; i++) {
@@ -111,18 +115,18 @@ static int one_run(const char *analyzer, const char *demo, int run)
          * freeze landed (libmap/src/detect.c). Its worker frame is always
          * there. */
         bool must_be_in_libmap = k == 0;
-        CHECK((named_libmap || !must_be_in_libmap) && named_demo,
-              "thread %" PRId64 ": stack lacks a symbolized %sthe demo's worker frame", want,
-              must_be_in_libmap ? "libmap_ frame or " : "");
+        EXPECT((named_libmap || !must_be_in_libmap) && named_demo,
+               "thread %" PRId64 ": stack lacks a symbolized %sthe demo's worker frame", want,
+               must_be_in_libmap ? "libmap_ frame or " : "");
     }
-    CHECK(ju64(rep, "map.address", 0) == map_addr && map_addr != 0,
-          "map 0x%" PRIx64 " analyzed, the demo named 0x%" PRIx64, ju64(rep, "map.address", 0),
-          map_addr);
+    EXPECT(ju64(rep, "map.address", 0) == map_addr && map_addr != 0,
+           "map 0x%" PRIx64 " analyzed, the demo named 0x%" PRIx64, ju64(rep, "map.address", 0),
+           map_addr);
     const struct jval *entries = jpath(rep, "map.entries");
-    CHECK(entries && entries->n > 0, "no entries reconstructed");
+    EXPECT(entries && entries->n > 0, "no entries reconstructed");
     if (code == 0)
-        CHECK(entries && entries->n == ju64(rep, "map.count", 0), "%zu entries, count %" PRIu64,
-              entries ? entries->n : 0, ju64(rep, "map.count", 0));
+        EXPECT(entries && entries->n == ju64(rep, "map.count", 0), "%zu entries, count %" PRIu64,
+               entries ? entries->n : 0, ju64(rep, "map.count", 0));
     printf("run %d: threads %" PRId64 " (detecting) and %" PRId64 " (writer), map 0x%" PRIx64
            " with %zu entries, growth %s, verification %s\n",
            run, dt, wt, map_addr, entries ? entries->n : 0, jstr(rep, "map.growth.state", "?"),
@@ -139,10 +143,11 @@ static int one_run(const char *analyzer, const char *demo, int run)
         char a[64], b[64];
         snprintf(a, sizeof a, "thread %" PRId64 " — detecting", dt);
         snprintf(b, sizeof b, "thread %" PRId64 " — writer", wt);
-        CHECK(strstr(t.out, a) && strstr(t.out, b), "text report does not name both threads:\n%s",
-              t.out);
+        EXPECT(strstr(t.out, a) && strstr(t.out, b), "text report does not name both threads:\n%s",
+               t.out);
         run_free(&t);
     }
+    int fails = check_failures - failed_before;
     if (fails)
         fprintf(stderr, "run %d: core kept in %s\n", run, c.dir);
     crash_free(&c, fails != 0);

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "harness.h"
 #include "minijson.h"
 
-static int failures;
 
 static const struct jval *find_thread(const struct jval *threads, int64_t tid)
 {
@@ -95,7 +95,7 @@ static void compare_entries(const struct jval *oracle, const struct jval *rep)
         if (shown++ < 10)
             fprintf(stderr, "  %s %s\n", c < 0 ? "missing from the analyzer:" : "not in the oracle:",
                     c < 0 ? o[i] : r[j]);
-        failures++;
+        check_failures++;
         if (c < 0)
             i++;
         else
@@ -223,10 +223,10 @@ static int damaged_core(const char *analyzer, const char *fixture, struct crash 
     if (truncate)
         EXPECT(strstr(r.err, "truncated"), "the truncation is not reported");
     run_free(&r);
-    crash_free(c, failures != 0);
-    if (!failures)
+    crash_free(c, check_failures != 0);
+    if (!check_failures)
         printf("PASS %s core\n", truncate ? "truncated" : "unsaved");
-    return failures ? 1 : 0;
+    return check_failures ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -422,17 +422,17 @@ int main(int argc, char **argv)
         EXPECT(strstr(t.out, a) && strstr(t.out, b), "text report does not name both threads");
         EXPECT(strstr(t.out, "fatal error: concurrent map writes"), "text report lacks the panic");
         EXPECT(run_code(&t) == code, "text exit code %d != json exit code %d", run_code(&t), code);
-        if (failures)
+        if (check_failures)
             fprintf(stderr, "--- text report ---\n%s\n--- stderr ---\n%s\n", t.out, t.err);
         run_free(&t);
     }
-    if (failures)
-        fprintf(stderr, "%d failure(s); core and oracle kept in %s\n", failures, c.dir);
+    if (check_failures)
+        fprintf(stderr, "%d failure(s); core and oracle kept in %s\n", check_failures, c.dir);
     else
         printf("PASS %s\n", mode);
     json_free(oracle);
     json_free(rep);
     run_free(&r);
-    crash_free(&c, failures != 0);
-    return failures ? 1 : 0;
+    crash_free(&c, check_failures != 0);
+    return check_failures ? 1 : 0;
 }

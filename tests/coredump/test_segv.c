@@ -32,10 +32,10 @@
 #include <libmap/debug.h> /* the descriptor's format, for --old-descriptor */
 #include <stddef.h>
 
+#include "check.h"
 #include "harness.h"
 #include "minijson.h"
 
-static int failures;
 
 /* The value of `#define NAME VALUE` in the header text, or -1. */
 static long long header_define(const char *text, const char *name)
@@ -282,17 +282,17 @@ int main(int argc, char **argv)
         check_positive(o, rep, t.out, run_code(&r), run_code(&t));
     else
         check_negative(rep, t.out, t.err, run_code(&r), run_code(&t));
-    if (failures)
+    if (check_failures)
         fprintf(stderr, "%d failure(s); core and oracle kept in %s\n--- text report ---\n%s\n"
                         "--- stderr ---\n%s\n",
-                failures, c.dir, t.out, t.err);
+                check_failures, c.dir, t.out, t.err);
     else
         printf("PASS %s\n", mode);
     json_free(o);
     json_free(rep);
     run_free(&r);
     run_free(&t);
-    crash_free(&c, failures != 0);
+    crash_free(&c, check_failures != 0);
     free(header);
-    return failures ? 1 : 0;
+    return check_failures ? 1 : 0;
 }

@@ -75,9 +75,8 @@ static void run_demo(const char *demo, const char *const *args, struct run *r)
         if (now_ms() - t0 > LIMIT_MS) {
             kill(pid, SIGKILL);
             waitpid(pid, &r->status, 0);
-            fprintf(stderr, "demo_driver: %s %s %s: no exit after %d ms\n", demo, args[0],
-                    args[1] ? args[1] : "", LIMIT_MS);
-            exit(1);
+            FAIL("%s %s %s: no exit after %d ms", demo, args[0],
+                 args[1] ? args[1] : "", LIMIT_MS);
         }
         struct timespec ms = {0, 1000000};
         nanosleep(&ms, NULL);
@@ -102,14 +101,19 @@ static const struct mode modes[] = {
     {"iter-write", "concurrent map iteration and map write", "iterator", "iterate"},
 };
 
-#define BAD(...)                                                                         \
-    do {                                                                                 \
-        fprintf(stderr, "demo_driver: race %s run %d: ", md->name, run);                 \
-        fprintf(stderr, __VA_ARGS__);                                                    \
-        fprintf(stderr, "\n--- stdout ---\n%s--- stderr ---\n%s--- end ---\n", r->out,   \
-                r->err);                                                                 \
-        exit(1);                                                                         \
-    } while (0)
+/* A failed check on a race run shows the run's output. */
+struct run_report {
+    const struct mode *md;
+    int run;
+    const struct run *r;
+};
+
+static void print_run(FILE *out, const void *arg)
+{
+    const struct run_report *c = arg;
+    fprintf(out, "demo_driver: race %s run %d\n--- stdout ---\n%s--- stderr ---\n%s--- end ---\n",
+            c->md->name, c->run, c->r->out, c->r->err);
+}
 
 static const char *role_of(const struct worker *w, int n, int tid)
 {
@@ -122,8 +126,10 @@ static const char *role_of(const struct worker *w, int n, int tid)
 /* Checks one race run; returns 1 when the writer had "just finished". */
 static int check_race(const struct mode *md, int run, const struct run *r)
 {
+    struct run_report report = {md, run, r};
+    check_context(print_run, &report);
     if (!WIFSIGNALED(r->status) || WTERMSIG(r->status) != SIGABRT)
-        BAD("status 0x%x, expected death by SIGABRT", r->status);
+        FAIL("status 0x%x, expected death by SIGABRT", r->status);
 
     uint64_t map = 0;
     struct worker w[64];
@@ -139,36 +145,37 @@ static int check_race(const struct mode *md, int run, const struct run *r)
             nw++;
     }
     if (map == 0 || nw < 2)
-        BAD("stdout lacks the map line or the worker lines");
+        FAIL("stdout lacks the map line or the worker lines");
 
     char want1[128];
     snprintf(want1, sizeof want1, "fatal error: %s\n", md->message);
     if (strncmp(r->err, want1, strlen(want1)) != 0)
-        BAD("stderr does not start with '%s'", md->message);
+        FAIL("stderr does not start with '%s'", md->message);
     const char *line2 = r->err + strlen(want1);
     uint64_t m2;
     char op[16], wop[16], tail[64];
     int det, wri, used = 0;
     if (sscanf(line2, "map 0x%" SCNx64 ": %15[a-z] by thread %d collided with %15[a-z] by thread %d%n",
                &m2, op, &det, wop, &wri, &used) != 5)
-        BAD("second line does not name the map and two threads");
+        FAIL("second line does not name the map and two threads");
     snprintf(tail, sizeof tail, "%s", line2 + used);
     int finished = strcmp(tail, " (writer, just finished)\n") == 0;
     if (!finished && strcmp(tail, " (writer)\n") != 0)
-        BAD("second line ends with '%s'", tail);
+        FAIL("second line ends with '%s'", tail);
     if (m2 != map)
-        BAD("map 0x%" PRIx64 " in the message, 0x%" PRIx64 " announced", m2, map);
+        FAIL("map 0x%" PRIx64 " in the message, 0x%" PRIx64 " announced", m2, map);
     const char *drole = role_of(w, nw, det), *wrole = role_of(w, nw, wri);
     if (drole == NULL || wrole == NULL || det == wri)
-        BAD("TIDs %d and %d are not two of the announced workers", det, wri);
+        FAIL("TIDs %d and %d are not two of the announced workers", det, wri);
     if (strcmp(drole, md->detector_role) != 0 || strcmp(wrole, "writer") != 0)
-        BAD("detector is a %s, writer is a %s", drole, wrole);
+        FAIL("detector is a %s, writer is a %s", drole, wrole);
     if (md->detector_op && strcmp(op, md->detector_op) != 0)
-        BAD("detecting operation is %s", op);
+        FAIL("detecting operation is %s", op);
     if (!md->detector_op && strcmp(op, "assign") != 0 && strcmp(op, "delete") != 0)
-        BAD("detecting operation is %s", op);
+        FAIL("detecting operation is %s", op);
     if (strcmp(wop, "assign") != 0 && strcmp(wop, "delete") != 0)
-        BAD("writer operation is %s", wop);
+        FAIL("writer operation is %s", wop);
+    check_context(NULL, NULL);
     return finished;
 }
 
@@ -184,10 +191,8 @@ static void check_other(const char *demo)
     const char *none[] = {"race", "none", NULL};
     run_demo(demo, none, &r);
     if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 || r.err[0] != '\0' ||
-        strstr(r.out, "libmap-demo: done") == NULL) {
-        fprintf(stderr, "demo_driver: race none: status 0x%x\n%s%s", r.status, r.out, r.err);
-        exit(1);
-    }
+        strstr(r.out, "libmap-demo: done") == NULL)
+        FAIL("race none: status 0x%x\n%s%s", r.status, r.out, r.err);
     printf("race none: exit 0 in %.0f ms\n", r.ms);
 
     const char *bad[][4] = {{"race", "bogus", NULL}, {"race", "write-write", "--threads", "x"},

@@ -91,38 +91,50 @@ static size_t read_all(int fd, void *buf, size_t cap)
     }
 }
 
-#define FAIL_IF(cond, ...)                                                                 \
-    do {                                                                                   \
-        if (cond) {                                                                        \
-            fprintf(stderr, "%s: ", name);                                                 \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fprintf(stderr, "\n--- child stderr ---\n%s--- end ---\n", errtext);           \
-            exit(1);                                                                       \
-        }                                                                                  \
-    } while (0)
+/* A failed check on a child's run names the scenario and shows the child's
+ * stderr. */
+struct child_report {
+    const char *name, *errtext;
+};
 
-static void check_record(const char *name, const char *errtext, const struct libmap_panic_record *r,
-                         const struct race_oracle *o, const struct race_expect *exp, pid_t pid,
-                         int64_t rt0, int64_t rt1, int64_t mono0, int64_t mono1)
+static void print_child(FILE *out, const void *arg)
 {
-    FAIL_IF(r->magic != LIBMAP_PANIC_MAGIC, "record magic %" PRIx64, r->magic);
-    FAIL_IF(r->version != LIBMAP_PANIC_RECORD_VERSION, "record version %u", r->version);
-    FAIL_IF(r->kind != (uint32_t)exp->kind, "record kind %u, expected %u", r->kind, exp->kind);
-    FAIL_IF((uint64_t)(uintptr_t)r->map != o->map, "record map %p", (void *)r->map);
-    FAIL_IF(r->op != (uint32_t)exp->op, "record op %u, expected %u", r->op, exp->op);
-    FAIL_IF(r->writer_op != (uint32_t)exp->writer_op, "record writer_op %u, expected %u",
-            r->writer_op, exp->writer_op);
-    FAIL_IF(r->tid != o->detector_tid, "record tid %d, expected %d", r->tid, o->detector_tid);
-    FAIL_IF(r->writer_tid != o->writer_tid, "record writer_tid %d, expected %d", r->writer_tid,
-            o->writer_tid);
-    FAIL_IF(r->pid != pid, "record pid %d, expected %d", r->pid, (int)pid);
-    FAIL_IF(r->writer_held != (uint32_t)exp->writer_held, "record writer_held %u",
-            r->writer_held);
-    FAIL_IF(r->realtime_ns < rt0 || r->realtime_ns > rt1, "record realtime_ns out of range");
-    FAIL_IF(r->monotonic_ns < mono0 || r->monotonic_ns > mono1,
-            "record monotonic_ns out of range");
-    FAIL_IF(memchr(r->message, '\0', sizeof r->message) == NULL, "record message not terminated");
-    FAIL_IF(strcmp(r->message, race_message(exp->kind)) != 0, "record message '%s'", r->message);
+    const struct child_report *c = arg;
+    fprintf(out, "scenario %s\n--- child stderr ---\n%s--- end ---\n", c->name, c->errtext);
+}
+
+static void check_record(const struct libmap_panic_record *r, const struct race_oracle *o,
+                         const struct race_expect *exp, pid_t pid, int64_t rt0, int64_t rt1,
+                         int64_t mono0, int64_t mono1)
+{
+    if (r->magic != LIBMAP_PANIC_MAGIC)
+        FAIL("record magic %" PRIx64, r->magic);
+    if (r->version != LIBMAP_PANIC_RECORD_VERSION)
+        FAIL("record version %u", r->version);
+    if (r->kind != (uint32_t)exp->kind)
+        FAIL("record kind %u, expected %u", r->kind, exp->kind);
+    if ((uint64_t)(uintptr_t)r->map != o->map)
+        FAIL("record map %p", (void *)r->map);
+    if (r->op != (uint32_t)exp->op)
+        FAIL("record op %u, expected %u", r->op, exp->op);
+    if (r->writer_op != (uint32_t)exp->writer_op)
+        FAIL("record writer_op %u, expected %u", r->writer_op, exp->writer_op);
+    if (r->tid != o->detector_tid)
+        FAIL("record tid %d, expected %d", r->tid, o->detector_tid);
+    if (r->writer_tid != o->writer_tid)
+        FAIL("record writer_tid %d, expected %d", r->writer_tid, o->writer_tid);
+    if (r->pid != pid)
+        FAIL("record pid %d, expected %d", r->pid, (int)pid);
+    if (r->writer_held != (uint32_t)exp->writer_held)
+        FAIL("record writer_held %u", r->writer_held);
+    if (r->realtime_ns < rt0 || r->realtime_ns > rt1)
+        FAIL("record realtime_ns out of range");
+    if (r->monotonic_ns < mono0 || r->monotonic_ns > mono1)
+        FAIL("record monotonic_ns out of range");
+    if (memchr(r->message, '\0', sizeof r->message) == NULL)
+        FAIL("record message not terminated");
+    if (strcmp(r->message, race_message(exp->kind)) != 0)
+        FAIL("record message '%s'", r->message);
 }
 
 void race_run(const char *name, race_scenario_fn fn, void *arg, const struct race_expect *exp)
@@ -161,15 +173,18 @@ void race_run(const char *name, race_scenario_fn fn, void *arg, const struct rac
     close(opipe[0]);
     close(rpipe[0]);
 
-    FAIL_IF(!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT,
-            "child did not die by SIGABRT (status 0x%x%s%s)", status,
-            WIFSIGNALED(status) ? ", signal " : "",
-            WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
-    FAIL_IF(got_o != sizeof o, "child sent no oracle");
-    FAIL_IF(o.detector_tid == o.writer_tid || o.detector_tid <= 0 || o.writer_tid <= 0,
-            "bad oracle TIDs %d %d", o.detector_tid, o.writer_tid);
-    FAIL_IF(got_r != sizeof rec[0], "panic hook sent %zu bytes, expected one record (%zu)", got_r,
-            sizeof rec[0]);
+    struct child_report report = {name, errtext};
+    check_context(print_child, &report);
+    if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
+        FAIL("child did not die by SIGABRT (status 0x%x%s%s)", status,
+             WIFSIGNALED(status) ? ", signal " : "",
+             WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
+    if (got_o != sizeof o)
+        FAIL("child sent no oracle");
+    if (o.detector_tid == o.writer_tid || o.detector_tid <= 0 || o.writer_tid <= 0)
+        FAIL("bad oracle TIDs %d %d", o.detector_tid, o.writer_tid);
+    if (got_r != sizeof rec[0])
+        FAIL("panic hook sent %zu bytes, expected one record (%zu)", got_r, sizeof rec[0]);
 
     char want[512];
     snprintf(want, sizeof want,
@@ -177,6 +192,8 @@ void race_run(const char *name, race_scenario_fn fn, void *arg, const struct rac
              race_message(exp->kind), o.map, race_op_name(exp->op), o.detector_tid,
              race_op_name(exp->writer_op), o.writer_tid,
              exp->writer_held ? " (writer)" : " (writer, just finished)");
-    FAIL_IF(strcmp(errtext, want) != 0, "stderr differs; expected:\n%s", want);
-    check_record(name, errtext, &rec[0], &o, exp, pid, rt0, rt1, mono0, mono1);
+    if (strcmp(errtext, want) != 0)
+        FAIL("stderr differs; expected:\n%s", want);
+    check_record(&rec[0], &o, exp, pid, rt0, rt1, mono0, mono1);
+    check_context(NULL, NULL);
 }

@@ -3,14 +3,7 @@
 # run on recorded traces: check-chrome-json.py (trace-event format rules and
 # the race's flow) and check-html.py (real headless Chromium: DOM after the
 # script ran, and a screenshot). Label: viewer.
-if(NOT TARGET libmap_timeline_export)
-  return()
-endif()
-find_program(VIEWER_PYTHON3 python3)
-if(NOT VIEWER_PYTHON3)
-  message(STATUS "tests/viewer: no python3, export checks not built")
-  return()
-endif()
+find_program(VIEWER_PYTHON3 python3 REQUIRED)
 
 add_executable(export-unit export-unit.c)
 target_link_libraries(export-unit PRIVATE libmap_timeline_export libmap_timeline_core
