@@ -27,11 +27,9 @@ static int seg_cmp(const void *a, const void *b)
     return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
-int cm_open(struct coremem *cm, const char *path, char *err, size_t errlen)
+/* Open the file and map it whole, read-only. */
+static int map_file(struct coremem *cm, const char *path, char *err, size_t errlen)
 {
-    memset(cm, 0, sizeof *cm);
-    cm->fd = -1;
-    elf_version(EV_CURRENT);
     cm->fd = open(path, O_RDONLY | O_CLOEXEC);
     if (cm->fd < 0) {
         snprintf(err, errlen, "cannot open core %s: %s", path, strerror(errno));
@@ -40,55 +38,68 @@ int cm_open(struct coremem *cm, const char *path, char *err, size_t errlen)
     struct stat st;
     if (fstat(cm->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "core %s is not a regular file", path);
-        goto fail;
+        return -1;
     }
     cm->size = (uint64_t)st.st_size;
     if (cm->size == 0) {
         snprintf(err, errlen, "core %s is empty (was it written with `ulimit -c 0`?)", path);
-        goto fail;
+        return -1;
     }
     void *m = mmap(NULL, cm->size, PROT_READ, MAP_SHARED, cm->fd, 0);
     if (m == MAP_FAILED) {
         snprintf(err, errlen, "cannot map core %s: %s", path, strerror(errno));
-        goto fail;
+        return -1;
     }
     cm->map = m;
+    return 0;
+}
+
+/* The ELF header: a core file, its class, byte order and machine. */
+static int check_header(struct coremem *cm, const char *path, char *err, size_t errlen)
+{
     cm->elf = elf_begin(cm->fd, ELF_C_READ_MMAP, NULL);
     GElf_Ehdr eh;
     if (cm->elf == NULL || elf_kind(cm->elf) != ELF_K_ELF || gelf_getehdr(cm->elf, &eh) == NULL) {
         snprintf(err, errlen, "%s is not an ELF file", path);
-        goto fail;
+        return -1;
     }
     if (eh.e_type != ET_CORE) {
         snprintf(err, errlen, "%s is an ELF file but not a core file (e_type %u)", path,
                  (unsigned)eh.e_type);
-        goto fail;
+        return -1;
     }
     cm->elfclass = gelf_getclass(cm->elf);
     cm->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
-    init_mem(cm);
     cm->machine = eh.e_machine;
+    init_mem(cm);
+    return 0;
+}
+
+/* The PT_LOAD segments, sorted by address, and the file size that the
+ * PT_LOAD and PT_NOTE headers promise (to tell a truncated core). */
+static int load_segments(struct coremem *cm, const char *path, char *err, size_t errlen)
+{
     size_t phnum;
     if (elf_getphdrnum(cm->elf, &phnum) != 0 || phnum == 0) {
         snprintf(err, errlen,
                  "core %s has no readable program headers (truncated? check `ulimit -c`)", path);
-        goto fail;
+        return -1;
     }
     if (phnum > CM_MAX_SEGMENTS) {
         snprintf(err, errlen, "core %s claims %zu program headers; refusing", path, phnum);
-        goto fail;
+        return -1;
     }
     cm->seg = calloc(phnum, sizeof *cm->seg);
     if (cm->seg == NULL) {
         snprintf(err, errlen, "out of memory");
-        goto fail;
+        return -1;
     }
     for (size_t i = 0; i < phnum; i++) {
         GElf_Phdr ph;
         if (gelf_getphdr(cm->elf, (int)i, &ph) == NULL) {
             snprintf(err, errlen, "core %s: program header %zu unreadable (truncated? check `ulimit -c`)",
                      path, i);
-            goto fail;
+            return -1;
         }
         if (ph.p_type != PT_LOAD && ph.p_type != PT_NOTE)
             continue;
@@ -111,9 +122,19 @@ int cm_open(struct coremem *cm, const char *path, char *err, size_t errlen)
     }
     qsort(cm->seg, cm->nseg, sizeof *cm->seg, seg_cmp);
     return 0;
-fail:
-    cm_close(cm);
-    return -1;
+}
+
+int cm_open(struct coremem *cm, const char *path, char *err, size_t errlen)
+{
+    memset(cm, 0, sizeof *cm);
+    cm->fd = -1;
+    elf_version(EV_CURRENT);
+    if (map_file(cm, path, err, errlen) != 0 || check_header(cm, path, err, errlen) != 0 ||
+        load_segments(cm, path, err, errlen) != 0) {
+        cm_close(cm);
+        return -1;
+    }
+    return 0;
 }
 
 void cm_close(struct coremem *cm)

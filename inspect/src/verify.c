@@ -517,42 +517,37 @@ static unsigned parts_for(uint64_t nbase, unsigned threads, const struct lmi_mem
     return n;
 }
 
-void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_layout *l,
-                struct lmi_mem *mem, unsigned threads, verify_progress_fn progress)
+/* The evacuation state of every old bucket, for the checks against
+ * nevacuate (NULL, reported, when the old array cannot be real). */
+static uint8_t *old_bucket_states(struct verifier *v)
 {
-    memset(res, 0, sizeof *res);
-    res->ran = 1;
-    struct verifier v;
-    verifier_init(&v, res, m, l, mem, progress, NULL);
-    if (!m->walkable) {
-        vfail(&v, "header", -1, -1, -1, -1, m->addr, 0, "%s", m->problem);
-        verifier_free(&v);
-        return;
-    }
-    res->placement_checked = v.hash_known;
-    map_level_checks(&v);
-    uint8_t *old_states = NULL;
-    if (m->growing) {
-        old_states = walk_old_states(m, l, mem);
-        if (old_states == NULL)
-            vfail(&v, "unreadable", 1, -1, -1, -1, m->oldbuckets, 1,
-                  "old bucket array (%" PRIu64 " buckets at 0x%" PRIx64
-                  ") is larger than the core: not checked against nevacuate",
-                  m->noldbuckets, m->oldbuckets);
-    }
-    v.old_states = old_states;
+    const struct lm_map *m = v->m;
+    uint8_t *states = walk_old_states(m, v->l, v->mem);
+    if (states == NULL)
+        vfail(v, "unreadable", 1, -1, -1, -1, m->oldbuckets, 1,
+              "old bucket array (%" PRIu64 " buckets at 0x%" PRIx64
+              ") is larger than the core: not checked against nevacuate",
+              m->noldbuckets, m->oldbuckets);
+    return states;
+}
 
-    /* the current array, in slices verified side by side */
+/* The current array in slices verified side by side, merged into res in
+ * bucket order; the overflow buckets seen are left in *seen (for the old
+ * array's walk). */
+static void verify_current(struct verifier *v, struct vresult *res, unsigned threads,
+                           verify_progress_fn progress, struct addrset *seen)
+{
+    const struct lm_map *m = v->m;
     uint64_t nbase = walk_nbase(m, 0);
-    unsigned nparts = parts_for(nbase, threads, mem);
+    unsigned nparts = parts_for(nbase, threads, v->mem);
     struct vpart parts[VERIFY_MAX_PARTS];
     pthread_t th[VERIFY_MAX_PARTS];
     int started[VERIFY_MAX_PARTS] = {0};
     for (unsigned i = 0; i < nparts; i++) {
         struct vpart *p = &parts[i];
         memset(&p->res, 0, sizeof p->res);
-        verifier_init(&p->v, &p->res, m, l, mem, progress, old_states);
-        walk_seen_init(&p->seen, m, mem);
+        verifier_init(&p->v, &p->res, m, v->l, v->mem, progress, v->old_states);
+        walk_seen_init(&p->seen, m, v->mem);
         p->from = nbase * i / nparts;
         p->to = nbase * (i + 1) / nparts;
         p->show_progress = i == 0;
@@ -569,35 +564,63 @@ void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_lay
     for (unsigned i = 0; i < nparts; i++) {
         merge_result(res, &parts[i].res);
         if (i > 0) {
-            merge_seen(&v, &parts[0].seen, &parts[i].seen);
+            merge_seen(v, &parts[0].seen, &parts[i].seen);
             addrset_free(&parts[i].seen);
         }
         verifier_free(&parts[i].v);
     }
-    /* the old array, with the same set: chains shared across arrays show */
-    if (m->growing) {
-        struct walk_visitor wv = {on_bucket, on_chain_end, on_problem, on_progress, &v};
-        v.phase = "verifying old buckets";
-        walk_range(m, l, mem, 1, 0, walk_nbase(m, 1), &parts[0].seen, &wv);
-    }
-    addrset_free(&parts[0].seen);
+    *seen = parts[0].seen;
+}
 
+/* What only the whole pass can tell: count against the live slots found,
+ * and noverflow (exact below B = 16) against the overflow buckets. */
+static void whole_map_checks(struct verifier *v, const struct vresult *res)
+{
+    const struct lm_map *m = v->m;
     uint64_t live = res->st.live_new + res->st.live_old;
     if (live != m->count && res->total_unreadable == 0)
-        vfail(&v, "count", -1, -1, -1, -1, m->addr, 0,
+        vfail(v, "count", -1, -1, -1, -1, m->addr, 0,
               "count is %" PRIu64 " but %" PRIu64 " live slots were found (%" PRIu64
               " current, %" PRIu64 " in unevacuated old buckets)",
               m->count, live, res->st.live_new, res->st.live_old);
-    if (m->B < 16 && l->d.width_noverflow <= 8) {
-        uint64_t mod = l->d.width_noverflow == 8 ? UINT64_MAX
-                                                 : (UINT64_C(1) << (8 * l->d.width_noverflow)) - 1;
+    unsigned w = v->l->d.width_noverflow;
+    if (m->B < 16 && w <= 8) {
+        uint64_t mod = w == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * w)) - 1;
         if ((res->st.overflow_new & mod) != m->noverflow && res->total_unreadable == 0)
-            vfail(&v, "noverflow", -1, -1, -1, -1, m->addr, 0,
+            vfail(v, "noverflow", -1, -1, -1, -1, m->addr, 0,
                   "noverflow is %" PRIu64 " but the current buckets have %" PRIu64
                   " overflow buckets (exact below B = 16)",
                   m->noverflow, res->st.overflow_new);
     }
-    free(old_states);
+}
+
+void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_layout *l,
+                struct lmi_mem *mem, unsigned threads, verify_progress_fn progress)
+{
+    memset(res, 0, sizeof *res);
+    res->ran = 1;
+    struct verifier v;
+    verifier_init(&v, res, m, l, mem, progress, NULL);
+    if (!m->walkable) {
+        vfail(&v, "header", -1, -1, -1, -1, m->addr, 0, "%s", m->problem);
+        verifier_free(&v);
+        return;
+    }
+    res->placement_checked = v.hash_known;
+    map_level_checks(&v);
+    if (m->growing)
+        v.old_states = old_bucket_states(&v);
+    struct addrset seen;
+    verify_current(&v, res, threads, progress, &seen);
+    /* the old array, with the same set: chains shared across arrays show */
+    if (m->growing) {
+        struct walk_visitor wv = {on_bucket, on_chain_end, on_problem, on_progress, &v};
+        v.phase = "verifying old buckets";
+        walk_range(m, l, mem, 1, 0, walk_nbase(m, 1), &seen, &wv);
+    }
+    addrset_free(&seen);
+    whole_map_checks(&v, res);
+    free(v.old_states);
     verifier_free(&v);
 }
 
