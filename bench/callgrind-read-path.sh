@@ -55,19 +55,9 @@ done
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "callgrind-read-path.sh: valgrind not found" >&2; exit 2; }
 
-if [ -n "$keep" ]; then
-    mkdir -p "$keep"
-    work=$(cd "$keep" && pwd)
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/libmap-cg.XXXXXX")
-    trap 'rm -rf "$work"' EXIT
-fi
-trap 'exit 130' INT TERM
-
-# The source tree of a build tree, from its cache.
-source_of() {
-    sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$1/CMakeCache.txt"
-}
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_workdir "$keep" libmap-cg
 
 # The Ir of FUNC in a callgrind.out file, inclusive (yes) or self (no).
 ir_of() {
@@ -80,21 +70,12 @@ rows=$work/rows
 i=0
 for b in "$@"; do
     i=$((i + 1))
-    [ -f "$b/CMakeCache.txt" ] || { echo "callgrind-read-path.sh: $b is not a build tree" >&2; exit 2; }
-    b=$(cd "$b" && pwd)
-    src=$(source_of "$b")
-    if [ -n "$build" ]; then
-        cmake --build "$b" --target libmap_static ${nodetect:+libmap_nodetect} >/dev/null
-    fi
+    bench_tree callgrind-read-path.sh "$i" "$b" "$build" libmap_static ${nodetect:+libmap_nodetect}
+    b=$tree
     libs="$b/libmap/libmap.a${nodetect:+ $b/bench/libmap_nodetect.a}"
     for lib in $libs; do
         [ -f "$lib" ] || { echo "callgrind-read-path.sh: no $lib" >&2; exit 2; }
     done
-    rev=$(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)
-    sha=$(cat "$src"/libmap/src/* "$src"/libmap/include/libmap/* | sha256sum | cut -c1-16)
-    # with --no-build the library may be older than the sources hashed
-    note=; [ -n "$build" ] || note=' (of the sources now: --no-build)'
-    echo "[$i] $b: sources $src ($rev), libmap/src + include hash $sha$note"
     for lib in $libs; do
     label=$i
     case $lib in */libmap_nodetect.a) label="$i-off" ;; esac

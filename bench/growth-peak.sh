@@ -48,14 +48,9 @@ while [ $# -gt 0 ]; do
 done
 [ $# -ge 1 ] || { usage >&2; exit 2; }
 
-if [ -n "$keep" ]; then
-    mkdir -p "$keep"
-    work=$(cd "$keep" && pwd)
-else
-    work=$(mktemp -d "${TMPDIR:-/tmp}/libmap-gp.XXXXXX")
-    trap 'rm -rf "$work"' EXIT
-fi
-trap 'exit 130' INT TERM
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
+bench_workdir "$keep" libmap-gp
 
 field() { # field FILE KEY [N]: the Nth word after KEY on KEY's line
     awk -v k="$2" -v n="${3:-1}" '$1 == k { print $(n + 1); exit }' "$1"
@@ -66,19 +61,10 @@ rows=$work/rows
 i=0
 for b in "$@"; do
     i=$((i + 1))
-    [ -f "$b/CMakeCache.txt" ] || { echo "growth-peak.sh: $b is not a build tree" >&2; exit 2; }
-    b=$(cd "$b" && pwd)
-    src=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$b/CMakeCache.txt")
-    if [ -n "$build" ]; then
-        cmake --build "$b" --target libmap_static >/dev/null
-    fi
+    bench_tree growth-peak.sh "$i" "$b" "$build" libmap_static
+    b=$tree
     lib=$b/libmap/libmap.a
     [ -f "$lib" ] || { echo "growth-peak.sh: no $lib" >&2; exit 2; }
-    rev=$(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)
-    sha=$(cat "$src"/libmap/src/* "$src"/libmap/include/libmap/* | sha256sum | cut -c1-16)
-    # with --no-build the library may be older than the sources hashed
-    note=; [ -n "$build" ] || note=' (of the sources now: --no-build)'
-    echo "[$i] $b: sources $src ($rev), libmap/src + include hash $sha$note"
     exe=$work/growth-peak-$i
     # $cflags is split into words on purpose.
     # shellcheck disable=SC2086
