@@ -76,23 +76,24 @@ void libmap_debug_set_write_hook(libmap_write_hook fn, void *ctx)
     map_write_hook = fn;
 }
 
+/* Go's message and the operations' names: the contract table (debug.h) */
 static const char *panic_message(enum libmap_panic_kind kind)
 {
+#define MESSAGE(NAME, value, name, message)                                                  \
+    case LIBMAP_PANIC_##NAME:                                                                \
+        return message;
     switch (kind) {
-    case LIBMAP_PANIC_CONCURRENT_WRITES:
-        return "concurrent map writes";
-    case LIBMAP_PANIC_READ_WRITE:
-        return "concurrent map read and map write";
-    case LIBMAP_PANIC_ITERATION_WRITE:
-        return "concurrent map iteration and map write";
-    default:
-        return "libmap panic";
+        LIBMAP_PANIC_KINDS(MESSAGE)
     }
+#undef MESSAGE
+    return "libmap panic";
 }
 
 static const char *op_name(uint32_t op)
 {
-    static const char *const names[] = {"none", "assign", "delete", "clear", "lookup", "iterate"};
+#define NAME(NAME, value, name) [value] = name,
+    static const char *const names[] = {LIBMAP_OPS(NAME)};
+#undef NAME
     return op < sizeof names / sizeof names[0] ? names[op] : "unknown";
 }
 

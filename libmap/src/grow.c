@@ -17,12 +17,13 @@
 
 static void note_overflow(struct libmap *m)
 {
-    /* Exact below B=16, then sampled with probability 1/2^(B-15). */
-    if (m->B < 16) {
+    /* Exact up to B = NOVERFLOW_MAX_B (15), then sampled with probability
+     * 1/2^(B-15). */
+    if (m->B <= NOVERFLOW_MAX_B) {
         m->noverflow++;
         return;
     }
-    uint64_t mask = ((uint64_t)1 << (m->B - 15)) - 1;
+    uint64_t mask = ((uint64_t)1 << (m->B - NOVERFLOW_MAX_B)) - 1;
     if ((map_rand(m) & mask) == 0)
         m->noverflow++;
 }

@@ -86,10 +86,13 @@
 #include <libmap/debug.h>
 #include <libmap/map.h>
 
+/* growth constants: the contract table (debug.h, LIBMAP_GROWTH) */
 #define BUCKET_CNT_BITS 3
-#define BUCKET_CNT 8
-#define LOAD_FACTOR_NUM 13
-#define LOAD_FACTOR_DEN 2
+#define BUCKET_CNT LIBMAP_BUCKET_CNT
+#define LOAD_FACTOR_NUM LIBMAP_LOAD_FACTOR_NUM
+#define LOAD_FACTOR_DEN LIBMAP_LOAD_FACTOR_DEN
+#define NOVERFLOW_MAX_B LIBMAP_NOVERFLOW_MAX_B
+_Static_assert(1 << BUCKET_CNT_BITS == BUCKET_CNT, "BUCKET_CNT_BITS");
 #define MAX_KEY_INLINE LIBMAP_MAX_INLINE
 #define MAX_VALUE_INLINE LIBMAP_MAX_INLINE
 
@@ -297,9 +300,9 @@ static inline bool over_load_factor(size_t count, uint8_t B)
 }
 static inline bool too_many_overflow_buckets(uint16_t noverflow, uint8_t B)
 {
-    if (B > 15)
-        B = 15;
-    return noverflow >= (uint16_t)(1u << (B & 15));
+    if (B > NOVERFLOW_MAX_B)
+        B = NOVERFLOW_MAX_B;
+    return noverflow >= (uint16_t)(1u << B);
 }
 
 /* ---- allocation (alloc.c) ---- */

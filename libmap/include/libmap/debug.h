@@ -23,23 +23,81 @@
 extern "C" {
 #endif
 
-/* Operations, as recorded in the writer word, the panic record and traces. */
-enum libmap_op {
-    LIBMAP_OP_NONE = 0,
-    LIBMAP_OP_ASSIGN = 1,
-    LIBMAP_OP_DELETE = 2,
-    LIBMAP_OP_CLEAR = 3,
-    LIBMAP_OP_LOOKUP = 4,
-    LIBMAP_OP_ITERATE = 5,
-};
+/* ---- The contract tables ----
+ * Every name and number below that a tool may rely on is listed once, in
+ * an X-macro table of this header; the rest is generated from the tables:
+ *   - enum libmap_op, enum libmap_panic_kind, enum libmap_growth and
+ *     struct libmap_layout, here, by the preprocessor;
+ *   - the descriptor's values (libmap/src/layout.c) and its test
+ *     (tests/unit/test_layout.c);
+ *   - the inspector's decoder of a target's descriptor (inspect/src/layout.c)
+ *     and its names of operations and panic kinds;
+ *   - the gdb scripts' libmap_gdb/contract.py, written at build time by
+ *     gdb-scripts/gen_contract.c (the test gdb_contract_drift checks it).
+ * Tables of named values: X(NAME, value, "name"[, ...]), "name" being NAME
+ * in lower case; the C names are LIBMAP_OP_NAME, LIBMAP_PANIC_NAME and
+ * LIBMAP_NAME. Values are fixed: cores and traces carry them. */
 
-/* What was detected. The messages are Go's. */
-enum libmap_panic_kind {
-    LIBMAP_PANIC_NONE = 0,
-    LIBMAP_PANIC_CONCURRENT_WRITES = 1,     /* "concurrent map writes" */
-    LIBMAP_PANIC_READ_WRITE = 2,            /* "concurrent map read and map write" */
-    LIBMAP_PANIC_ITERATION_WRITE = 3,       /* "concurrent map iteration and map write" */
-};
+/* Operations, as recorded in the writer word, the panic record and traces:
+ * X(NAME, value, "name"). */
+#define LIBMAP_OPS(X)                                                                        \
+    X(NONE, 0, "none")                                                                       \
+    X(ASSIGN, 1, "assign")                                                                   \
+    X(DELETE, 2, "delete")                                                                   \
+    X(CLEAR, 3, "clear")                                                                     \
+    X(LOOKUP, 4, "lookup")                                                                   \
+    X(ITERATE, 5, "iterate")
+
+/* What was detected: X(NAME, value, "name", "Go's message"). */
+#define LIBMAP_PANIC_KINDS(X)                                                                \
+    X(NONE, 0, "none", "libmap panic")                                                       \
+    X(CONCURRENT_WRITES, 1, "concurrent_writes", "concurrent map writes")                    \
+    X(READ_WRITE, 2, "read_write", "concurrent map read and map write")                      \
+    X(ITERATION_WRITE, 3, "iteration_write", "concurrent map iteration and map write")
+
+/* Growth constants (Go's, runtime/map.go): X(NAME, value, "name").
+ *   BUCKET_CNT       slots per bucket;
+ *   LOAD_FACTOR_*    growth when count > NUM * (2^B / DEN) (6.5 per bucket);
+ *   NOVERFLOW_MAX_B  noverflow is exact while B <= this, then sampled with
+ *                    probability 2^-(B - this); there are too many overflow
+ *                    buckets (same-size growth) when
+ *                    noverflow >= 1 << min(B, this). */
+#define LIBMAP_GROWTH(X)                                                                     \
+    X(BUCKET_CNT, 8, "bucket_cnt")                                                           \
+    X(LOAD_FACTOR_NUM, 13, "load_factor_num")                                                \
+    X(LOAD_FACTOR_DEN, 2, "load_factor_den")                                                 \
+    X(NOVERFLOW_MAX_B, 15, "noverflow_max_b")
+
+/* Contract constants that must stay macros (64-bit magics, unsigned masks,
+ * the note's name in assembly): defined next to what they describe, listed
+ * here by name so that generators see every one. */
+#define LIBMAP_MACROS(X)                                                                     \
+    X(LIBMAP_PANIC_MAGIC)                                                                    \
+    X(LIBMAP_PANIC_RECORD_VERSION)                                                           \
+    X(LIBMAP_REGISTRY_MAGIC)                                                                 \
+    X(LIBMAP_LAYOUT_MAGIC)                                                                   \
+    X(LIBMAP_LAYOUT_VERSION)                                                                 \
+    X(LIBMAP_NOTE_TYPE)                                                                      \
+    X(LIBMAP_NOTE_VERSION)                                                                   \
+    X(LIBMAP_MAX_PANIC_HOOKS)                                                                \
+    X(LIBMAP_WRITER_OP_MASK)                                                                 \
+    X(LIBMAP_WRITER_HELD)                                                                    \
+    X(LIBMAP_WRITER_PANIC)                                                                   \
+    X(LIBMAP_WRITER_SEQ_SHIFT)                                                               \
+    X(LIBMAP_WRITER_SEQ_MASK)                                                                \
+    X(LIBMAP_WRITER_TID_SHIFT)
+#define LIBMAP_STRING_MACROS(X) X(LIBMAP_NOTE_NAME)
+
+#define LIBMAP_ENUM_OP_(NAME, value, name) LIBMAP_OP_##NAME = value,
+enum libmap_op { LIBMAP_OPS(LIBMAP_ENUM_OP_) };
+#define LIBMAP_COUNT_OP_(NAME, value, name) +1
+enum { LIBMAP_NOPS = 0 LIBMAP_OPS(LIBMAP_COUNT_OP_) }; /* operations are 0 .. LIBMAP_NOPS - 1 */
+
+#define LIBMAP_ENUM_PANIC_(NAME, value, name, message) LIBMAP_PANIC_##NAME = value,
+enum libmap_panic_kind { LIBMAP_PANIC_KINDS(LIBMAP_ENUM_PANIC_) };
+
+#define LIBMAP_ENUM_GROWTH_(NAME, value, name) LIBMAP_##NAME = value,
+enum libmap_growth { LIBMAP_GROWTH(LIBMAP_ENUM_GROWTH_) };
 
 #define LIBMAP_PANIC_MAGIC UINT64_C(0x63696e61706d626c) /* "lbmpanic" little-endian */
 #define LIBMAP_PANIC_RECORD_VERSION 1
@@ -126,61 +184,136 @@ LIBMAP_API void libmap_registry_foreach(void (*fn)(libmap *m, void *ctx), void *
 #define LIBMAP_LAYOUT_MAGIC UINT64_C(0x74756f79616c626c) /* "lblayout" */
 #define LIBMAP_LAYOUT_VERSION 1
 
+/* The descriptor's fields, in their binary order (append only: old cores
+ * carry older descriptors; a tool reads an appended field only when the
+ * descriptor's size covers it): X(type, field, KIND, a, b), the value being
+ * LIBMAP_LAYOUT_VALUE(KIND, a, b):
+ *   CONST  a, a constant (internal ones from libmap/src/internal.h);
+ *   OFF    offsetof(a, b);
+ *   WIDTH  the size of member b of a;
+ *   SIZE   sizeof(a).
+ * The structures are libmap's own (struct libmap and its type descriptor
+ * struct libmap_type are private: libmap/src/internal.h). */
+#define LIBMAP_LAYOUT_FIELDS(X)                                                              \
+    X(uint64_t, magic, CONST, LIBMAP_LAYOUT_MAGIC, 0)                                        \
+    X(uint32_t, version, CONST, LIBMAP_LAYOUT_VERSION, 0)                                    \
+    X(uint32_t, size, SIZE, struct libmap_layout, 0)                                         \
+    /* constants */                                                                          \
+    X(uint32_t, bucket_cnt, CONST, LIBMAP_BUCKET_CNT, 0)                                     \
+    X(uint32_t, max_inline, CONST, LIBMAP_MAX_INLINE, 0)                                     \
+    X(uint32_t, load_factor_num, CONST, LIBMAP_LOAD_FACTOR_NUM, 0)                           \
+    X(uint32_t, load_factor_den, CONST, LIBMAP_LOAD_FACTOR_DEN, 0)                           \
+    X(uint32_t, empty_rest, CONST, EMPTY_REST, 0)                                            \
+    X(uint32_t, empty_one, CONST, EMPTY_ONE, 0)                                              \
+    X(uint32_t, evacuated_x, CONST, EVAC_X, 0)                                               \
+    X(uint32_t, evacuated_y, CONST, EVAC_Y, 0)                                               \
+    X(uint32_t, evacuated_empty, CONST, EVAC_EMPTY, 0)                                       \
+    X(uint32_t, min_tophash, CONST, MIN_TOPHASH, 0)                                          \
+    X(uint32_t, flag_iterator, CONST, F_ITERATOR, 0)                                         \
+    X(uint32_t, flag_old_iterator, CONST, F_OLD_ITERATOR, 0)                                 \
+    X(uint32_t, flag_same_size_grow, CONST, F_SAME_SIZE_GROW, 0)                             \
+    X(uint32_t, writer_op_mask, CONST, LIBMAP_WRITER_OP_MASK, 0)                             \
+    X(uint32_t, writer_held, CONST, LIBMAP_WRITER_HELD, 0)                                   \
+    X(uint32_t, writer_tid_shift, CONST, LIBMAP_WRITER_TID_SHIFT, 0)                         \
+    X(uint32_t, key_kind_bytes, CONST, LIBMAP_KEY_BYTES, 0)                                  \
+    X(uint32_t, key_kind_u32, CONST, LIBMAP_KEY_U32, 0)                                      \
+    X(uint32_t, key_kind_u64, CONST, LIBMAP_KEY_U64, 0)                                      \
+    X(uint32_t, key_kind_string, CONST, LIBMAP_KEY_STRING, 0)                                \
+    X(uint32_t, type_flag_indirect_key, CONST, T_INDIRECT_KEY, 0)                            \
+    X(uint32_t, type_flag_indirect_value, CONST, T_INDIRECT_VALUE, 0)                        \
+    X(uint64_t, map_magic, CONST, MAP_MAGIC, 0) /* the map's magic field when live */        \
+    /* struct libmap */                                                                      \
+    X(uint32_t, map_size, SIZE, struct libmap, 0)                                            \
+    X(uint32_t, map_magic_off, OFF, struct libmap, magic)                                    \
+    X(uint32_t, map_count, OFF, struct libmap, count)                                        \
+    X(uint32_t, map_flags, OFF, struct libmap, flags)                                        \
+    X(uint32_t, map_B, OFF, struct libmap, B)                                                \
+    X(uint32_t, map_noverflow, OFF, struct libmap, noverflow)                                \
+    X(uint32_t, map_hash0, OFF, struct libmap, hash0)                                        \
+    X(uint32_t, map_buckets, OFF, struct libmap, buckets)                                    \
+    X(uint32_t, map_oldbuckets, OFF, struct libmap, oldbuckets)                              \
+    X(uint32_t, map_nevacuate, OFF, struct libmap, nevacuate)                                \
+    X(uint32_t, map_next_overflow, OFF, struct libmap, next_overflow)                        \
+    X(uint32_t, map_writer, OFF, struct libmap, writer)                                      \
+    X(uint32_t, map_clearseq, OFF, struct libmap, clearseq)                                  \
+    X(uint32_t, map_reg_next, OFF, struct libmap, reg_next)                                  \
+    X(uint32_t, map_reg_prev, OFF, struct libmap, reg_prev)                                  \
+    X(uint32_t, map_type, OFF, struct libmap, t)                                             \
+    /* the type descriptor inside struct libmap */                                           \
+    X(uint32_t, type_key_kind, OFF, struct libmap_type, key_kind)                            \
+    X(uint32_t, type_flags, OFF, struct libmap_type, flags)                                  \
+    X(uint32_t, type_key_size, OFF, struct libmap_type, key_size)                            \
+    X(uint32_t, type_value_size, OFF, struct libmap_type, value_size)                        \
+    X(uint32_t, type_key_slot, OFF, struct libmap_type, key_slot)                            \
+    X(uint32_t, type_value_slot, OFF, struct libmap_type, value_slot)                        \
+    X(uint32_t, type_bucket_size, OFF, struct libmap_type, bucket_size)                      \
+    X(uint32_t, type_key_offset, OFF, struct libmap_type, key_offset)                        \
+    X(uint32_t, type_value_offset, OFF, struct libmap_type, value_offset)                    \
+    X(uint32_t, type_overflow_offset, OFF, struct libmap_type, overflow_offset)              \
+    X(uint32_t, width_count, WIDTH, struct libmap, count)                                    \
+    X(uint32_t, width_B, WIDTH, struct libmap, B)                                            \
+    X(uint32_t, width_flags, WIDTH, struct libmap, flags)                                    \
+    X(uint32_t, width_noverflow, WIDTH, struct libmap, noverflow)                            \
+    X(uint32_t, width_key_size, WIDTH, struct libmap_type, key_size)                         \
+    X(uint32_t, width_value_size, WIDTH, struct libmap_type, value_size)                     \
+    X(uint32_t, width_key_slot, WIDTH, struct libmap_type, key_slot)                         \
+    X(uint32_t, width_value_slot, WIDTH, struct libmap_type, value_slot)                     \
+    X(uint32_t, width_bucket_size, WIDTH, struct libmap_type, bucket_size)                   \
+    /* the width of type_value_offset and type_overflow_offset */                            \
+    X(uint32_t, width_offsets, WIDTH, struct libmap_type, value_offset)                      \
+    /* libmap_str, as stored in a string key slot */                                         \
+    X(uint32_t, str_size, SIZE, libmap_str, 0)                                               \
+    X(uint32_t, str_ptr, OFF, libmap_str, ptr)                                               \
+    X(uint32_t, str_len, OFF, libmap_str, len)                                               \
+    /* struct libmap_panic_record */                                                         \
+    X(uint32_t, panic_size, SIZE, struct libmap_panic_record, 0)                             \
+    X(uint32_t, panic_magic, OFF, struct libmap_panic_record, magic)                         \
+    X(uint32_t, panic_kind, OFF, struct libmap_panic_record, kind)                           \
+    X(uint32_t, panic_map, OFF, struct libmap_panic_record, map)                             \
+    X(uint32_t, panic_op, OFF, struct libmap_panic_record, op)                               \
+    X(uint32_t, panic_writer_op, OFF, struct libmap_panic_record, writer_op)                 \
+    X(uint32_t, panic_tid, OFF, struct libmap_panic_record, tid)                             \
+    X(uint32_t, panic_writer_tid, OFF, struct libmap_panic_record, writer_tid)               \
+    X(uint32_t, panic_pid, OFF, struct libmap_panic_record, pid)                             \
+    X(uint32_t, panic_writer_held, OFF, struct libmap_panic_record, writer_held)             \
+    X(uint32_t, panic_realtime_ns, OFF, struct libmap_panic_record, realtime_ns)             \
+    X(uint32_t, panic_monotonic_ns, OFF, struct libmap_panic_record, monotonic_ns)           \
+    X(uint32_t, panic_message, OFF, struct libmap_panic_record, message)                     \
+    X(uint32_t, panic_message_size, WIDTH, struct libmap_panic_record, message)              \
+    /* struct libmap_registry */                                                             \
+    X(uint32_t, registry_size, SIZE, struct libmap_registry, 0)                              \
+    X(uint32_t, registry_magic, OFF, struct libmap_registry, magic)                          \
+    X(uint32_t, registry_head, OFF, struct libmap_registry, head)                            \
+    X(uint32_t, registry_count, OFF, struct libmap_registry, count)                          \
+    /* appended: widths not covered above */                                                 \
+    X(uint32_t, width_key_kind, WIDTH, struct libmap_type, key_kind)                         \
+    X(uint32_t, width_type_flags, WIDTH, struct libmap_type, flags)                          \
+    X(uint32_t, width_key_offset, WIDTH, struct libmap_type, key_offset)                     \
+    X(uint32_t, width_nevacuate, WIDTH, struct libmap, nevacuate)                            \
+    X(uint32_t, width_hash0, WIDTH, struct libmap, hash0)                                    \
+    X(uint32_t, width_pointer, SIZE, void *, 0)                                              \
+    /* appended: the type descriptor's user hash callback (a pointer; NULL:                  \
+     * keys are hashed with XXH3 of their bytes, so placement can be verified) */            \
+    X(uint32_t, type_hash, OFF, struct libmap_type, hash)                                    \
+    /* appended: the writer word's PANIC bit and write sequence                              \
+     * ((word & writer_seq_mask) >> writer_seq_shift) */                                     \
+    X(uint32_t, writer_panic, CONST, LIBMAP_WRITER_PANIC, 0)                                 \
+    X(uint32_t, writer_seq_shift, CONST, LIBMAP_WRITER_SEQ_SHIFT, 0)                         \
+    X(uint32_t, writer_seq_mask, CONST, LIBMAP_WRITER_SEQ_MASK, 0)                           \
+    /* appended: LIBMAP_NOVERFLOW_MAX_B. It fills what was the descriptor's                  \
+     * trailing padding (zero), so the size did not change: 0 means a                        \
+     * libmap from before it, whose value was LIBMAP_NOVERFLOW_MAX_B too. */                 \
+    X(uint32_t, noverflow_max_b, CONST, LIBMAP_NOVERFLOW_MAX_B, 0)
+
+#define LIBMAP_LAYOUT_CONST(a, b) (a)
+#define LIBMAP_LAYOUT_OFF(a, b) offsetof(a, b)
+#define LIBMAP_LAYOUT_WIDTH(a, b) sizeof(((a *)0)->b)
+#define LIBMAP_LAYOUT_SIZE(a, b) sizeof(a)
+#define LIBMAP_LAYOUT_VALUE(KIND, a, b) LIBMAP_LAYOUT_##KIND(a, b)
+
+#define LIBMAP_LAYOUT_DECLARE_(type, field, KIND, a, b) type field;
 struct libmap_layout {
-    uint64_t magic;
-    uint32_t version;
-    uint32_t size;                  /* sizeof(struct libmap_layout) */
-
-    /* constants */
-    uint32_t bucket_cnt;            /* slots per bucket: 8 */
-    uint32_t max_inline;            /* LIBMAP_MAX_INLINE */
-    uint32_t load_factor_num;       /* growth when count > num * 2^B / den */
-    uint32_t load_factor_den;
-    uint32_t empty_rest, empty_one, evacuated_x, evacuated_y, evacuated_empty, min_tophash;
-    uint32_t flag_iterator, flag_old_iterator, flag_same_size_grow;
-    uint32_t writer_op_mask, writer_held, writer_tid_shift;
-    uint32_t key_kind_bytes, key_kind_u32, key_kind_u64, key_kind_string;
-    uint32_t type_flag_indirect_key, type_flag_indirect_value;
-    uint64_t map_magic;             /* value of the map's magic field when live */
-
-    /* struct libmap */
-    uint32_t map_size;
-    uint32_t map_magic_off;
-    uint32_t map_count, map_flags, map_B, map_noverflow, map_hash0;
-    uint32_t map_buckets, map_oldbuckets, map_nevacuate, map_next_overflow;
-    uint32_t map_writer, map_clearseq, map_reg_next, map_reg_prev, map_type;
-
-    /* the type descriptor inside struct libmap */
-    uint32_t type_key_kind, type_flags, type_key_size, type_value_size;
-    uint32_t type_key_slot, type_value_slot, type_bucket_size;
-    uint32_t type_key_offset, type_value_offset, type_overflow_offset;
-    uint32_t width_count, width_B, width_flags, width_noverflow, width_key_size, width_value_size,
-        width_key_slot, width_value_slot, width_bucket_size, width_offsets;
-
-    /* libmap_str, as stored in a string key slot */
-    uint32_t str_size, str_ptr, str_len;
-
-    /* struct libmap_panic_record */
-    uint32_t panic_size, panic_magic, panic_kind, panic_map, panic_op, panic_writer_op, panic_tid,
-        panic_writer_tid, panic_pid, panic_writer_held, panic_realtime_ns, panic_monotonic_ns,
-        panic_message, panic_message_size;
-
-    /* struct libmap_registry */
-    uint32_t registry_size, registry_magic, registry_head, registry_count;
-
-    /* Widths not covered above (appended; tools check size before use):
-     * width_offsets is the width of type_value_offset and
-     * type_overflow_offset only; type_key_offset has its own. */
-    uint32_t width_key_kind, width_type_flags, width_key_offset, width_nevacuate, width_hash0,
-        width_pointer;
-    /* the type descriptor's user hash callback (a pointer; NULL: keys are
-     * hashed with XXH3 of their bytes, so placement can be verified) */
-    uint32_t type_hash;
-    /* the writer word's PANIC bit */
-    uint32_t writer_panic;
-    /* the writer word's write sequence: (word & writer_seq_mask) >>
-     * writer_seq_shift */
-    uint32_t writer_seq_shift, writer_seq_mask;
+    LIBMAP_LAYOUT_FIELDS(LIBMAP_LAYOUT_DECLARE_)
 };
 
 extern LIBMAP_API const struct libmap_layout libmap_layout;
