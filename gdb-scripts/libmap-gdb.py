@@ -1,5 +1,6 @@
 # libmap-gdb.py — entry point of libmap's gdb support when sourced by path
-# (`source gdb-scripts/libmap-gdb.py`, or the installed copy): puts the
+# (`source BUILD/gdb-scripts/libmap-gdb.py` from a build tree, whose package
+# holds the generated contract.py, or the installed copy): puts the
 # libmap_gdb package next to this file on sys.path and imports it, which
 # registers the pretty printer, the `libmap` commands and $libmap_lookup.
 

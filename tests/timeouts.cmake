@@ -69,6 +69,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   gdb_bench_1m 27.5
   gdb_buckets_growth 3.0
   gdb_buckets_growth_strings 3.0
+  gdb_contract_drift 0.3
   gdb_core 0.7
   gdb_demo_panic 5.5
   gdb_fixture-nodebug_corrupt 0.7

@@ -1,7 +1,8 @@
 # libmap_gdb — gdb support for libmap maps, one module per feature (in the
 # manner of Linux's scripts/gdb): importing the package registers the pretty
 # printer, the `libmap` commands and $libmap_lookup.
-#   hdrconst, layout, memory         contract constants, layout, reads
+#   contract, layout, memory         contract constants (generated from
+#                                    debug.h at build time), layout, reads
 #   inspect_lib                      libmap-inspect (C, through ctypes): the
 #                                    entries, lookups and invariant checks
 #   mapread, registry, render        reading maps and rendering keys/values

@@ -7,15 +7,23 @@
 #     constants from the exported libmap_layout descriptor;
 #   - operation and panic-kind names from the DWARF enums.
 # When DWARF of struct libmap is missing (a release libmap.so), offsets come
-# from the descriptor; when both exist they are cross-checked.
+# from the descriptor; when both exist they are cross-checked. The magic
+# numbers, the descriptor's own format and the enums of a program without
+# DWARF come from contract.py, generated from libmap/debug.h at build time.
 # The Layout is cached until gdb loads or drops objfiles.
 
 import re
 
 import gdb
 
-from . import hdrconst
 from .memory import LibmapError, read
+
+try:
+    from . import contract
+except ImportError as e:  # a source checkout: contract.py is generated
+    raise ImportError("libmap: libmap_gdb/contract.py is missing: it is generated at build "
+                      "time; source BUILD/gdb-scripts/libmap-gdb.py from a build tree, or the "
+                      "installed libmap-gdb.py") from e
 
 _cache = None
 
@@ -39,7 +47,7 @@ def note_addresses():
         text = gdb.execute("info files", to_string=True)
     except gdb.error:
         return {}
-    c = hdrconst.constants()
+    c = contract.MACROS
     want_name = c["LIBMAP_NOTE_NAME"].encode() + b"\0"
     endian = "big" if "big endian" in gdb.execute("show endian", to_string=True) else "little"
     u = lambda b: int.from_bytes(b, endian)
@@ -118,7 +126,7 @@ class Struct:
 
 class Layout:
     def __init__(self):
-        self.hdr = hdrconst.constants()
+        self.hdr = contract.MACROS
         self.endian = self._endian()
         self.ptr_size = gdb.lookup_type("void").pointer().sizeof
         self.desc = self._read_descriptor()
@@ -155,6 +163,9 @@ class Layout:
         self.map_magic = d["map_magic"]
         self.load_num = d["load_factor_num"]
         self.load_den = d["load_factor_den"]
+        # appended into the old trailing padding: 0 in older libmaps, whose
+        # threshold was the contract's
+        self.noverflow_max_b = d.get("noverflow_max_b") or contract.GROWTH["noverflow_max_b"]
 
         self.warnings = []
         self.map = Struct.from_dwarf("struct libmap") or self._map_from_descriptor()
@@ -173,8 +184,9 @@ class Layout:
         self.type_off = self.map.off("t") if self.map.has("t") else d["map_type"]
         self._cross_check()
 
-        self.ops = self._enum("enum libmap_op", "LIBMAP_OP_")
-        self.panic_kinds = self._enum("enum libmap_panic_kind", "LIBMAP_PANIC_")
+        self.ops = self._enum("enum libmap_op", "LIBMAP_OP_", contract.OPS)
+        self.panic_kinds = self._enum("enum libmap_panic_kind", "LIBMAP_PANIC_",
+                                      contract.PANIC_KINDS)
         self.key_kinds = {self.kind_bytes: "bytes", self.kind_u32: "u32",
                           self.kind_u64: "u64", self.kind_string: "string"}
 
@@ -212,11 +224,7 @@ class Layout:
         if t is not None:
             fields = [(f.name, f.bitpos // 8, f.type.sizeof) for f in t.fields()]
         else:
-            fields, off = [], 0
-            for name, size in hdrconst.layout_struct():
-                off = (off + size - 1) // size * size
-                fields.append((name, off, size))
-                off += size
+            fields = list(contract.LAYOUT_FIELDS)
         end = max(o + s for _, o, s in fields)
         raw = read(addr, end, "the libmap_layout descriptor")
         get = lambda o, s: int.from_bytes(raw[o:o + s], self.endian)
@@ -306,12 +314,11 @@ class Layout:
             self.warnings.append("sizeof(struct libmap): DWARF %d, libmap_layout %d"
                                  % (self.map.size, d["map_size"]))
 
-    def _enum(self, cname, prefix):
+    def _enum(self, cname, prefix, fallback):
         t = _lookup_type(cname)
-        if t is not None:
-            values = {f.enumval: f.name for f in t.fields()}
-        else:
-            values = hdrconst.enum_values(cname.split()[-1])
+        if t is None:  # no DWARF: the enum as this package was built
+            return dict(fallback)
+        values = {f.enumval: f.name for f in t.fields()}
         return {v: n[len(prefix):].lower() for v, n in values.items() if n.startswith(prefix)}
 
     # ---- helpers ----

@@ -19,7 +19,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$CMAKE" -S "$SRC" -B "$TMP/build" -DCMAKE_INSTALL_PREFIX="$PREFIX" -DCMAKE_INSTALL_LIBDIR=lib \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLIBMAP_BUILD_TESTS=OFF -DLIBMAP_TRACING=OFF \
     -DLIBMAP_SANITIZE= >"$TMP/configure.log" 2>&1 || { cat "$TMP/configure.log"; fail configure; }
-"$CMAKE" --build "$TMP/build" -j "$(nproc)" --target libmap libmap_static libmap-demo >"$TMP/build.log" 2>&1 \
+"$CMAKE" --build "$TMP/build" -j "$(nproc)" --target libmap libmap_static libmap-demo libmap_gdb_contract >"$TMP/build.log" 2>&1 \
     || { tail -30 "$TMP/build.log"; fail build; }
 # install only what the story needs: the library, the demo, the gdb scripts
 "$CMAKE" --install "$TMP/build/libmap" >"$TMP/install.log" 2>&1 || fail "install libmap"
@@ -29,7 +29,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 so=$(cd "$PREFIX/lib" && ls libmap.so.*.*.* | head -1)
 script=$PREFIX/share/gdb/auto-load$PREFIX/lib/$so-gdb.py
 [[ -f "$script" ]] || fail "no $script"
-[[ -f "$PREFIX/share/libmap/gdb/libmap_gdb/debug.h" ]] || fail "debug.h not installed with the package"
+[[ -f "$PREFIX/share/libmap/gdb/libmap_gdb/contract.py" ]] || fail "contract.py not installed with the package"
 section=$(readelf -p .debug_gdb_scripts "$PREFIX/lib/$so" | sed -n 's/^ *\[ *[0-9]*\] *//p')
 [[ "$section" == "$script" ]] || fail ".debug_gdb_scripts names '$section', expected '$script'"
 echo "ok: $so names $section"

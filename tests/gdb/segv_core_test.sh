@@ -38,22 +38,17 @@ rc=$?
 [[ $rc == 139 ]] || { cat stderr.txt; echo "FAIL: the fixture exited $rc, expected 139 (SIGSEGV)"; exit 1; }
 [[ -f core ]] || { echo "SKIP: no core file (core_pattern: $(cat /proc/sys/kernel/core_pattern))"; exit 77; }
 if ((OLD)); then
-    # the descriptor's format from debug.h, parsed by the scripts' own hdrconst
-    python3 - core "$(dirname "$LIBMAP_GDB_SCRIPT")/libmap_gdb/hdrconst.py" <<'PY' || exit 1
+    # the descriptor's format from debug.h, as generated for the scripts
+    python3 - core "$(dirname "$LIBMAP_GDB_SCRIPT")/libmap_gdb/contract.py" <<'PY' || exit 1
 import importlib.util, struct, sys
-spec = importlib.util.spec_from_file_location("hdrconst", sys.argv[2])
+spec = importlib.util.spec_from_file_location("contract", sys.argv[2])
 h = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(h)
-off = size = 0
-offsets = {}
-for name, width in h.layout_struct():
-    off = (off + width - 1) // width * width
-    offsets[name] = off
-    off += width
-size = (off + 7) // 8 * 8
+offsets = {name: off for name, off, _ in h.LAYOUT_FIELDS}
+size = h.LAYOUT_SIZE
 old = offsets["writer_seq_shift"]
-magic = struct.pack("<Q", h.constants()["LIBMAP_LAYOUT_MAGIC"])
-want = struct.pack("<II", h.constants()["LIBMAP_LAYOUT_VERSION"], size)
+magic = struct.pack("<Q", h.LIBMAP_LAYOUT_MAGIC)
+want = struct.pack("<II", h.LIBMAP_LAYOUT_VERSION, size)
 data = bytearray(open(sys.argv[1], "rb").read())
 n = 0
 for at in range(0, len(data) - 16, 8):
