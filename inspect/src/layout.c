@@ -1,5 +1,6 @@
 /*
- * layout.c — read and check libmap's layout descriptor (see layout.h).
+ * layout.c — read and check libmap's layout descriptor (see layout.h),
+ * decoded by the contract table of debug.h.
  */
 #include "layout.h"
 
@@ -16,25 +17,17 @@
  * and write sequence are then unknown. */
 #define LAYOUT_SEQ_SIZE (offsetof(struct libmap_layout, writer_seq_mask) + sizeof(uint32_t))
 
-/* Convert the raw target bytes to host order: every field is a uint32_t
- * except magic and map_magic (uint64_t). */
+/* Convert the raw target bytes to host order, field by field of the
+ * contract table (debug.h, LIBMAP_LAYOUT_FIELDS); a field the target's
+ * descriptor does not reach (n bytes) stays zero. */
 static void decode(struct libmap_layout *d, const uint8_t *raw, size_t n, const struct lmi_mem *mem)
 {
     memset(d, 0, sizeof *d);
-    uint8_t *out = (uint8_t *)d;
-    for (size_t off = 0; off + 4 <= n; off += 4) {
-        if (off == offsetof(struct libmap_layout, magic) ||
-            off == offsetof(struct libmap_layout, map_magic)) {
-            if (off + 8 <= n) {
-                uint64_t v = lmi_uint(mem, raw + off, 8);
-                memcpy(out + off, &v, 8);
-            }
-            off += 4;
-            continue;
-        }
-        uint32_t v = (uint32_t)lmi_uint(mem, raw + off, 4);
-        memcpy(out + off, &v, 4);
-    }
+#define DECODE(type, field, KIND, a, b)                                                      \
+    if (offsetof(struct libmap_layout, field) + sizeof(type) <= n)                           \
+        d->field = (type)lmi_uint(mem, raw + offsetof(struct libmap_layout, field), sizeof(type));
+    LIBMAP_LAYOUT_FIELDS(DECODE)
+#undef DECODE
 }
 
 static int width_ok(uint32_t w) { return w == 1 || w == 2 || w == 4 || w == 8; }
@@ -113,6 +106,7 @@ static int check(const struct lm_layout *l, char *err, size_t errlen)
         d->empty_rest >= d->min_tophash || d->empty_one >= d->min_tophash ||
         d->evacuated_x >= d->min_tophash || d->evacuated_y >= d->min_tophash ||
         d->evacuated_empty >= d->min_tophash || d->load_factor_den == 0 ||
+        d->noverflow_max_b == 0 || d->noverflow_max_b >= 64 ||
         d->writer_tid_shift >= 64 ||
         (l->has_writer_seq && (d->writer_seq_shift >= 32 ||
                                (d->writer_seq_mask >> d->writer_seq_shift) == 0))) {
@@ -179,6 +173,10 @@ int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_
         l->d.width_pointer = l->ptr;
         l->d.type_hash = UINT32_MAX; /* unknown: placement of bytes keys unverifiable */
     }
+    /* 0: a libmap from before the field (it took the descriptor's trailing
+     * padding), whose threshold was the table's */
+    if (l->d.noverflow_max_b == 0)
+        l->d.noverflow_max_b = LIBMAP_NOVERFLOW_MAX_B;
     if (l->d.width_pointer != l->ptr) {
         snprintf(err, errlen, "libmap_layout: pointer width %u does not match the core's %u",
                  l->d.width_pointer, l->ptr);

@@ -32,7 +32,8 @@ struct lm_layout {
 };
 
 /* Read and check the descriptor at addr through mem (file_only: from the
- * program's files only). Sets d, addr, ptr, extended and has_writer_seq;
+ * program's files only). Sets d (noverflow_max_b from debug.h's table when
+ * the descriptor predates it), addr, ptr, extended and has_writer_seq;
  * the caller sets the rest. Returns 0, or -1 with a message for the user. */
 int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_t addr,
                 char *err, size_t errlen);

@@ -104,6 +104,7 @@ int map_read(struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, u
     m->flags = U(d->map_flags, d->width_flags);
     m->B = U(d->map_B, d->width_B);
     m->noverflow = U(d->map_noverflow, d->width_noverflow);
+    m->noverflow_max_b = d->noverflow_max_b;
     m->hash0 = U(d->map_hash0, d->width_hash0);
     m->buckets = U(d->map_buckets, l->ptr);
     m->oldbuckets = U(d->map_oldbuckets, l->ptr);

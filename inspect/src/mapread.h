@@ -28,6 +28,7 @@ struct lm_map {
     /* derived */
     int growing, same_size;
     uint64_t nbuckets, oldB, noldbuckets;
+    unsigned noverflow_max_b; /* noverflow exact up to this B (the descriptor's) */
     int walkable;         /* geometry sane: the buckets can be walked */
     char problem[256];    /* why not, when not */
 };

@@ -1,6 +1,7 @@
 /*
  * panicrec.c — read the panic record and walk the registry list (capped,
- * cycle-checked) through the layout descriptor (see panicrec.h).
+ * cycle-checked) through the layout descriptor (see panicrec.h); names of
+ * operations and panic kinds from debug.h's contract table.
  */
 #include "panicrec.h"
 
@@ -11,36 +12,23 @@
 
 #include "addrset.h"
 
+/* Names of operations and panic kinds: the contract table (debug.h) */
 const char *op_name(uint32_t op)
 {
-    switch (op) {
-    case LIBMAP_OP_NONE:
-        return "none";
-    case LIBMAP_OP_ASSIGN:
-        return "assign";
-    case LIBMAP_OP_DELETE:
-        return "delete";
-    case LIBMAP_OP_CLEAR:
-        return "clear";
-    case LIBMAP_OP_LOOKUP:
-        return "lookup";
-    case LIBMAP_OP_ITERATE:
-        return "iterate";
-    }
-    return "unknown";
+#define NAME(NAME, value, name) [value] = name,
+    static const char *const names[] = {LIBMAP_OPS(NAME)};
+#undef NAME
+    return op < sizeof names / sizeof names[0] ? names[op] : "unknown";
 }
 
 const char *panic_kind_name(uint32_t kind)
 {
-    switch (kind) {
-    case LIBMAP_PANIC_CONCURRENT_WRITES:
-        return "concurrent_writes";
-    case LIBMAP_PANIC_READ_WRITE:
-        return "read_write";
-    case LIBMAP_PANIC_ITERATION_WRITE:
-        return "iteration_write";
-    }
-    return "unknown";
+#define NAME(NAME, value, name, message) [value] = name,
+    static const char *const names[] = {LIBMAP_PANIC_KINDS(NAME)};
+#undef NAME
+    /* a record is written only for a detection: kind none is not one */
+    return kind != LIBMAP_PANIC_NONE && kind < sizeof names / sizeof names[0] ? names[kind]
+                                                                              : "unknown";
 }
 
 void panic_read(struct panic_info *pi, const struct lm_layout *l, struct lmi_mem *mem)

@@ -573,7 +573,8 @@ static void verify_current(struct verifier *v, struct vresult *res, unsigned thr
 }
 
 /* What only the whole pass can tell: count against the live slots found,
- * and noverflow (exact below B = 16) against the overflow buckets. */
+ * and noverflow (exact up to B = the descriptor's noverflow_max_b, 15)
+ * against the overflow buckets. */
 static void whole_map_checks(struct verifier *v, const struct vresult *res)
 {
     const struct lm_map *m = v->m;
@@ -583,14 +584,14 @@ static void whole_map_checks(struct verifier *v, const struct vresult *res)
               "count is %" PRIu64 " but %" PRIu64 " live slots were found (%" PRIu64
               " current, %" PRIu64 " in unevacuated old buckets)",
               m->count, live, res->st.live_new, res->st.live_old);
-    unsigned w = v->l->d.width_noverflow;
-    if (m->B < 16 && w <= 8) {
+    unsigned w = v->l->d.width_noverflow, exact = m->noverflow_max_b;
+    if (m->B <= exact && w <= 8) {
         uint64_t mod = w == 8 ? UINT64_MAX : (UINT64_C(1) << (8 * w)) - 1;
         if ((res->st.overflow_new & mod) != m->noverflow && res->total_unreadable == 0)
             vfail(v, "noverflow", -1, -1, -1, -1, m->addr, 0,
                   "noverflow is %" PRIu64 " but the current buckets have %" PRIu64
-                  " overflow buckets (exact below B = 16)",
-                  m->noverflow, res->st.overflow_new);
+                  " overflow buckets (exact below B = %u)",
+                  m->noverflow, res->st.overflow_new, exact + 1);
     }
 }
 

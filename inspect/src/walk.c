@@ -93,10 +93,11 @@ void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct lmi_mem
     /* no chain can hold more distinct buckets than the core has room for */
     addrset_init(seen, (size_t)(mem->extent / (m->bucket_size ? m->bucket_size : 1)) + 16);
     /* noverflow counts the current array's overflow buckets, sampled with
-     * probability 2^-(B-15) above B = 15: size the set once */
-    uint64_t est = m->noverflow;
-    if (m->B > 15 && m->B - 15 < 32)
-        est <<= (m->B - 15);
+     * probability 2^-(B-X) above B = X (the descriptor's noverflow_max_b,
+     * LIBMAP_NOVERFLOW_MAX_B): size the set once */
+    uint64_t est = m->noverflow, x = m->noverflow_max_b;
+    if (m->B > x && m->B - x < 32)
+        est <<= (m->B - x);
     addrset_reserve(seen, (size_t)(est + est / 4));
 }
 

@@ -5,7 +5,9 @@
  * the test inserted: verify passes on sound maps (u64, strings, mid-growth)
  * and names the bucket and slot of a tophash the test damages; the entries
  * are exactly the inserted ones; a lookup finds every key with its value
- * and no absent one; unreadable memory is an error value, not a crash.
+ * and no absent one; unreadable memory is an error value, not a crash;
+ * noverflow is checked up to the B the descriptor gives, or the contract
+ * table's for a descriptor without it.
  */
 #include <libmap/debug.h>
 #include <libmap/inspect.h>
@@ -27,12 +29,12 @@ static int self_read(void *ctx, uint64_t addr, void *buf, size_t len)
     return 0;
 }
 
-static lmi_target *open_self(void)
+static lmi_target *open_with(const struct libmap_layout *layout)
 {
     struct lmi_target_config c = {
         .read = self_read,
         .pointer_size = sizeof(void *),
-        .layout_addr = (uint64_t)(uintptr_t)&libmap_layout,
+        .layout_addr = (uint64_t)(uintptr_t)layout,
         .panic_addr = (uint64_t)(uintptr_t)&libmap_panic_record,
         .registry_addr = (uint64_t)(uintptr_t)&libmap_registry,
     };
@@ -41,6 +43,8 @@ static lmi_target *open_self(void)
     CHECK(lmi_open(&c, &t, err, sizeof err) == 0);
     return t;
 }
+
+static lmi_target *open_self(void) { return open_with(&libmap_layout); }
 
 static const struct lmi_report *verify_ok(lmi_target *t, libmap *m, lmi_report **r)
 {
@@ -188,6 +192,47 @@ static void test_damage(void)
     libmap_free(m);
 }
 
+/* Failures of check `name` in a verification of m through descriptor d. */
+static size_t failures_of(const struct libmap_layout *d, libmap *m, const char *name)
+{
+    lmi_target *t = open_with(d);
+    lmi_report *r;
+    char err[256];
+    CHECK(lmi_verify(t, (uint64_t)(uintptr_t)m, 1, &r, err, sizeof err) == 0);
+    size_t n = 0;
+    for (size_t i = 0; i < lmi_report_count(r); i++)
+        n += strcmp(lmi_report_problem(r, i)->check, name) == 0;
+    CHECK_EQ(lmi_report_count(r), n);
+    lmi_report_free(r);
+    lmi_close(t);
+    return n;
+}
+
+/* noverflow is checked up to the B the target's descriptor gives
+ * (noverflow_max_b); a descriptor from before that field (0 there) gets
+ * the contract table's, LIBMAP_NOVERFLOW_MAX_B. */
+static void test_noverflow_threshold(void)
+{
+    libmap *m;
+    CHECK_EQ(libmap_new(&(libmap_config){.key_kind = LIBMAP_KEY_U64, .value_size = 8}, &m), 0);
+    for (uint64_t k = 1; k <= 200; k++)
+        CHECK_EQ(libmap_assign_u64(m, k, &k), LIBMAP_INSERTED);
+    struct libmap *im = (struct libmap *)m;
+    CHECK_EQ(im->B, 5);
+    CHECK_EQ(failures_of(&libmap_layout, m, "noverflow"), 0);
+    im->noverflow++; /* one more than the overflow buckets */
+    CHECK_EQ(failures_of(&libmap_layout, m, "noverflow"), 1);
+    struct libmap_layout d = libmap_layout;
+    d.noverflow_max_b = 0; /* an older libmap: the table's 15 */
+    CHECK_EQ(failures_of(&d, m, "noverflow"), 1);
+    d.noverflow_max_b = 4; /* B = 5 would be sampled: not checked */
+    CHECK_EQ(failures_of(&d, m, "noverflow"), 0);
+    d.noverflow_max_b = 5;
+    CHECK_EQ(failures_of(&d, m, "noverflow"), 1);
+    im->noverflow--;
+    libmap_free(m);
+}
+
 int main(void)
 {
     test_u64(1000, 0);
@@ -195,6 +240,7 @@ int main(void)
     test_u64(5000, 1);
     test_strings();
     test_damage();
+    test_noverflow_threshold();
     printf("test_inspect: ok\n");
     return 0;
 }
