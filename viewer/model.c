@@ -10,12 +10,14 @@
 
 #include "model.h"
 
+/* libmap's operations by their names in debug.h's contract table */
+#define OP_NAME(NAME, value, name) [value] = name,
 static const char *const kind_names[TL_NKINDS] = {
-    [0] = "none",         [TL_ASSIGN] = "assign",   [TL_DELETE] = "delete",
-    [TL_CLEAR] = "clear", [TL_LOOKUP] = "lookup",   [TL_ITERATE] = "iterate",
+    LIBMAP_OPS(OP_NAME)
     [TL_ITER_INIT] = "iter_init", [TL_ITER_END] = "iter_end",
     [TL_NEW] = "new",     [TL_FREE] = "free",
 };
+#undef OP_NAME
 
 const char *tl_kind_name(enum tl_kind k)
 {

@@ -30,18 +30,19 @@
 #include <libmap/debug.h> /* the operation and panic-kind codes the events carry */
 
 /* Operation kinds. The first five are libmap's `enum libmap_op` codes, which
- * the panic event's `op` and `writer_op` fields carry. */
+ * the panic event's `op` and `writer_op` fields carry; the viewer's own
+ * kinds follow them. */
 enum tl_kind {
     TL_ASSIGN = LIBMAP_OP_ASSIGN,
     TL_DELETE = LIBMAP_OP_DELETE,
     TL_CLEAR = LIBMAP_OP_CLEAR,
     TL_LOOKUP = LIBMAP_OP_LOOKUP,
     TL_ITERATE = LIBMAP_OP_ITERATE, /* one libmap:iterate step */
-    TL_ITER_INIT = 6,
-    TL_ITER_END = 7,
-    TL_NEW = 8,
-    TL_FREE = 9,
-    TL_NKINDS = 10
+    TL_ITER_INIT = LIBMAP_NOPS,
+    TL_ITER_END,
+    TL_NEW,
+    TL_FREE,
+    TL_NKINDS
 };
 
 const char *tl_kind_name(enum tl_kind k); /* "assign", "delete", ... */
