@@ -65,6 +65,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_truncated 0.2
   coredump_truncated_cuts 3.0
   coredump_unsaved 0.2
+  gdb_abi 0.3
   gdb_autoload 14.6
   gdb_bench_1m 27.5
   gdb_buckets_growth 3.0
