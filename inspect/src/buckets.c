@@ -46,6 +46,19 @@ static int old_state(struct bwalk *w, uint64_t j)
     return tophash_evacuated(w->l, top);
 }
 
+/* A record of kind about the bucket r: its place, no evacuation state. */
+static void record_at(struct lmi_bucket *bk, int kind, const struct bref *r)
+{
+    memset(bk, 0, sizeof *bk);
+    bk->kind = kind;
+    bk->array = r->old;
+    bk->bucket = bk->last = (int64_t)r->index;
+    bk->chain = (int)r->chain;
+    bk->addr = r->addr;
+    bk->evac_bucket = -1;
+    bk->evac = -1;
+}
+
 static void on_bucket(void *ctx, const struct bref *r, const uint8_t *b)
 {
     struct bwalk *w = ctx;
@@ -56,17 +69,10 @@ static void on_bucket(void *ctx, const struct bref *r, const uint8_t *b)
     if (w->muted)
         return;
     struct lmi_bucket bk;
-    memset(&bk, 0, sizeof bk);
-    bk.kind = LMI_BUCKET;
-    bk.array = r->old;
-    bk.bucket = bk.last = (int64_t)r->index;
-    bk.chain = (int)r->chain;
-    bk.addr = r->addr;
+    record_at(&bk, LMI_BUCKET, r);
     bk.overflow = lmi_uint(w->mem, b + m->overflow_offset, w->l->ptr);
     bk.nslots = d->bucket_cnt;
     memcpy(bk.tophash, b, d->bucket_cnt);
-    bk.evac_bucket = -1;
-    bk.evac = -1;
     if (r->chain == 0 && m->growing) {
         if (r->old) {
             bk.evac_bucket = (int64_t)r->index;
@@ -114,14 +120,7 @@ static void on_problem(void *ctx, const struct bref *r, enum walk_problem p, uin
     if (w->muted)
         return;
     struct lmi_bucket bk;
-    memset(&bk, 0, sizeof bk);
-    bk.kind = LMI_BUCKET_STOP;
-    bk.array = r->old;
-    bk.bucket = bk.last = (int64_t)r->index;
-    bk.chain = (int)r->chain;
-    bk.addr = r->addr;
-    bk.evac_bucket = -1;
-    bk.evac = -1;
+    record_at(&bk, LMI_BUCKET_STOP, r);
     char *t = bk.problem;
     size_t n = sizeof bk.problem;
     switch (p) {

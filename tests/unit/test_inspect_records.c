@@ -15,34 +15,10 @@
 #include <string.h>
 
 #include "check.h"
+#include "inspect_self.h"
 #include "internal.h"
 
 #define ADDR(p) ((uint64_t)(uintptr_t)(p))
-
-/* The reader: this process's memory; address 0..4095 is "unreadable". */
-static int self_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-    (void)ctx;
-    if (addr < 4096)
-        return -1;
-    memcpy(buf, (const void *)(uintptr_t)addr, len);
-    return 0;
-}
-
-static lmi_target *open_self(void)
-{
-    struct lmi_target_config c = {
-        .read = self_read,
-        .pointer_size = sizeof(void *),
-        .layout_addr = ADDR(&libmap_layout),
-        .panic_addr = ADDR(&libmap_panic_record),
-        .registry_addr = ADDR(&libmap_registry),
-    };
-    lmi_target *t;
-    char err[256];
-    CHECK(lmi_open(&c, &t, err, sizeof err) == 0);
-    return t;
-}
 
 /* u64 keys 1..n (value 3k), stopping mid-growth when asked. */
 static libmap *u64_map(uint64_t n, int mid_growth, uint64_t *inserted)
