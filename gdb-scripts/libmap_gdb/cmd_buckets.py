@@ -1,7 +1,8 @@
 # cmd_buckets.py — `libmap buckets MAP [FROM [TO]]`: the raw bucket state:
 # for each new bucket (and, while growing, each old bucket) in the range,
 # its tophash bytes, live keys and values, overflow chain, and for old
-# buckets the evacuation mark and where nevacuate stands.
+# buckets the evacuation mark and where nevacuate stands. libmap-inspect
+# walks the buckets (lmi_buckets, through inspect_lib); this file renders.
 
 import gdb
 
