@@ -20,11 +20,7 @@
 #include "notes.h"
 #include "panicrec.h"
 #include "stacks.h"
-
-/* A registered map held for writing by a thread other than the crashing one. */
-struct held_map {
-    uint64_t map, word;
-};
+#include "verdict.h" /* struct held_map and the rules (inspect/src/verdict.c) */
 
 struct diagnosis {
     int eligible;           /* no panic record, SIGSEGV/SIGBUS, crashing thread known */
@@ -50,18 +46,14 @@ struct diagnosis {
     char why_not[256];      /* eligible but no verdict: why (for the text report) */
 };
 
-/* Step 1, before unwinding: eligibility and the held maps. */
+/* Step 1, before unwinding: eligibility and the held maps. The rules are
+ * libmap-inspect's (verdict.c), shared with the gdb scripts (lmi_diagnose);
+ * this file feeds them the core's threads and stacks. */
 void diagnose_scan(struct diagnosis *d, const struct core_notes *n, const struct panic_info *p,
                    const struct registry_info *r, const struct lm_layout *l, struct coremem *cm);
 /* Step 2, with the stacks: the verdict. */
 void diagnose_decide(struct diagnosis *d, struct threads *ts, const struct registry_info *r,
                      const struct lm_layout *l, struct coremem *cm);
 void diagnose_free(struct diagnosis *d);
-
-/* The operation of a libmap API function ("libmap_assign_u64": "assign",
- * "libmap_iter_next": "iterate"), NULL for any other. */
-const char *libmap_function_op(const char *function);
-/* Whether that operation writes the map (assign, delete, clear). */
-int op_is_write(const char *op);
 
 #endif

@@ -65,6 +65,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_truncated 0.2
   coredump_truncated_cuts 3.0
   coredump_unsaved 0.2
+  gdb_abi 0.3
   gdb_autoload 14.6
   gdb_bench_1m 27.5
   gdb_buckets_growth 3.0
@@ -158,6 +159,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   unit.test_keys 0.1
   unit.test_layout 0.1
   unit.test_inspect 0.3
+  unit.test_inspect_records 0.3
   unit.test_ops 0.5
   viewer-export-chrome 0.6
   viewer-export-chrome-big 7.3

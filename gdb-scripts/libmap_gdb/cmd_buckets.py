@@ -1,12 +1,12 @@
 # cmd_buckets.py — `libmap buckets MAP [FROM [TO]]`: the raw bucket state:
 # for each new bucket (and, while growing, each old bucket) in the range,
 # its tophash bytes, live keys and values, overflow chain, and for old
-# buckets the evacuation mark and where nevacuate stands.
+# buckets the evacuation mark and where nevacuate stands. libmap-inspect
+# walks the buckets (lmi_buckets, through inspect_lib); this file renders.
 
 import gdb
 
-from . import args, mapread, render
-from .memory import LibmapError
+from . import args, inspect_lib, mapread, render
 
 
 def tophash_names(lay):
@@ -14,57 +14,91 @@ def tophash_names(lay):
             lay.evac_y: "Y", lay.evac_empty: "E"}
 
 
-def _slot_line(m, data, off, s, top, moved):
+def _slot_line(m, d, moved):
+    s = d["slot"]
     if moved and (m.kind == "string" or m.indirect_key):
-        # the key's bytes live elsewhere and went with the entry: the old
-        # slot's pointer may name freed memory, never read it
+        # the key's bytes live elsewhere and went with the entry: the
+        # inspector never reads the old slot's pointer (freed memory)
         return "    slot %d %s: moved\n" % (s, moved)
-    try:
-        key, _ = m.key_of(m.key_slot_bytes(data, off, s))
-        value = m.value_of(m.value_slot_bytes(data, off, s))
-        kv = "%s = %s" % (render.key_text(m, key), render.value_text(m, value))
-    except LibmapError as e:
-        kv = "<%s>" % str(e).replace("libmap: ", "")
+    e = mapread.entry_of(m, d)
+    if e.error:
+        kv = "<%s>" % e.error.replace("libmap: ", "")
+    else:
+        kv = "%s = %s" % (render.key_text(m, e.key), render.value_text(m, e.value))
     if moved:
         return "    slot %d %s: moved, was %s\n" % (s, moved, kv)
-    return "    slot %d top %#04x: %s\n" % (s, top, kv)
+    return "    slot %d top %#04x: %s\n" % (s, d["tophash"], kv)
+
+
+def _runs(idx):
+    """[(first, last)] of the runs of consecutive indices in a sorted list."""
+    runs = []
+    for v in idx:
+        if runs and runs[-1][1] + 1 == v:
+            runs[-1][1] = v
+        else:
+            runs.append([v, v])
+    return runs
 
 
 def _ranges(idx):
     """'3', '3..5', '3..5, 9' for a sorted list of indices."""
-    parts, start = [], None
-    for k, v in enumerate(idx):
-        if start is None:
-            start = v
-        if k + 1 == len(idx) or idx[k + 1] != v + 1:
-            parts.append("%d" % v if start == v else "%d..%d" % (start, v))
-            start = None
-    return ", ".join(parts)
+    return ", ".join("%d" % a if a == b else "%d..%d" % (a, b) for a, b in _runs(idx))
 
 
-def show_chain(m, arr, i, names, out, state=None):
-    ch, problem = arr.chain(i)
+def _state(m, b):
+    """The head's remark on a base bucket's evacuation, or None."""
+    if b.evac_bucket < 0:
+        return None
+    if b.array:
+        return ("not evacuated", "evacuated")[b.evac] if b.evac >= 0 else \
+            "evacuation state unreadable"
+    if b.evac == 0:
+        # its entries are still in the old bucket, shown below
+        return "its entries are still in old bucket %d (not evacuated)" % b.evac_bucket
+    if b.evac < 0:
+        return "its old bucket %d is unreadable" % b.evac_bucket
+    return None
+
+
+def show_buckets(m, old, lo, hi, names, out):
+    """The buckets lo..hi of one array (libmap-inspect's lmi_buckets) as
+    text into out, written to gdb every few thousand lines."""
     lay = m.lay
-    head = "%s bucket %d @%#x" % (arr.label, i, arr.addr(i))
-    if state:
-        head += ": " + state
-    th0 = m.tophash(*ch[0][1:])
-    if len(ch) == 1 and not problem and all(t == lay.empty_rest for t in th0):
-        out.append(head + (", " if state else ": ") + "empty\n")
-        return
-    out.append(head + "\n")
-    for pos, (addr, data, off) in enumerate(ch):
-        th = m.tophash(data, off)
-        if pos:
-            out.append("  overflow %d @%#x\n" % (pos, addr))
-        out.append("  tophash: %s\n" % " ".join(names.get(t, "%02x" % t) for t in th))
-        for s, top in enumerate(th):
-            if top >= lay.min_tophash:
-                out.append(_slot_line(m, data, off, s, top, None))
-            elif arr.label == "old" and top in (lay.evac_x, lay.evac_y):
-                out.append(_slot_line(m, data, off, s, top, names[top]))
-    if problem:
-        out.append("  chain stops at overflow %d (%#x): %s\n" % problem)
+    label = "old" if old else "new"
+    moved_marks = (lay.evac_x, lay.evac_y) if old else ()
+    for what, x in inspect_lib.buckets(m.addr, old, lo, hi, m.lay):
+        if what == "slot":
+            top = x["tophash"]
+            out.append(_slot_line(m, x, names[top] if top in moved_marks else None))
+            continue
+        b = x
+        if b.kind == inspect_lib.BUCKET_UNREADABLE:
+            span = ("bucket %d" % b.bucket if b.last == b.bucket
+                    else "buckets %d..%d" % (b.bucket, b.last))
+            out.append("%s %s @%#x: cannot be read (memory %s)\n"
+                       % (label, span, b.addr, b.problem.decode(errors="replace")))
+        elif b.kind == inspect_lib.BUCKET_STOP:
+            out.append("  chain stops at overflow %d (%#x): %s\n"
+                       % (b.chain, b.addr, b.problem.decode(errors="replace")))
+        elif b.chain:
+            out.append("  overflow %d @%#x\n" % (b.chain, b.addr))
+        else:
+            if len(out) > 4096:
+                gdb.write("".join(out))
+                out.clear()
+            head = "%s bucket %d @%#x" % (label, b.bucket, b.addr)
+            state = _state(m, b)
+            if state:
+                head += ": " + state
+            th = b.tophash[:b.nslots]
+            if not b.overflow and all(t == lay.empty_rest for t in th):
+                out.append(head + (", " if state else ": ") + "empty\n")
+                continue
+            out.append(head + "\n")
+        if b.kind == inspect_lib.BUCKET:
+            out.append("  tophash: %s\n" % " ".join(names.get(t, "%02x" % t)
+                                                    for t in b.tophash[:b.nslots]))
 
 
 class LibmapBuckets(gdb.Command):
@@ -95,21 +129,9 @@ the old buckets in the same index range with their evacuation state."""
             out.append("no bucket array yet\n")
             gdb.write("".join(out))
             return
-        new = m.new_array()
         hi = min(hi, m.nbuckets - 1)
         out.append("new buckets %d..%d of %d at %#x:\n" % (lo, hi, m.nbuckets, m.buckets))
-        old = m.old_array() if m.growing else None
-        for i in range(lo, hi + 1):
-            state = None
-            if old is not None:
-                j = m.old_index_of(i)
-                if not old.evacuated(j):
-                    # its entries are still in the old bucket, shown below
-                    state = "its entries are still in old bucket %d (not evacuated)" % j
-            show_chain(m, new, i, names, out, state)
-            if len(out) > 4096:
-                gdb.write("".join(out))
-                out = []
+        show_buckets(m, False, lo, hi, names, out)
         if m.growing:
             # the old buckets that hold (or held) the entries of new buckets
             # lo..hi: new bucket i comes from old bucket i mod nold
@@ -117,12 +139,8 @@ the old buckets in the same index range with their evacuation state."""
             out.append("old buckets %s of %d at %#x (%s growth, nevacuate %d):\n"
                        % (_ranges(olds), m.nold, m.oldbuckets,
                           "same-size" if m.same_size else "doubling", m.nevacuate))
-            for j in olds:
-                state = "evacuated" if old.evacuated(j) else "not evacuated"
-                show_chain(m, old, j, names, out, state)
-                if len(out) > 4096:
-                    gdb.write("".join(out))
-                    out = []
+            for a, b in _runs(olds):
+                show_buckets(m, True, a, b, names, out)
         gdb.write("".join(out))
 
 

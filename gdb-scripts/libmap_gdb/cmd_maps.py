@@ -35,7 +35,7 @@ def panic_writer(m):
         return None
     if rec is None or rec["map"] != m.addr or not rec["writer_tid"]:
         return None
-    return rec["writer_tid"], m.lay.op_name(rec["writer_op"])
+    return rec["writer_tid"], rec["writer_op_name"]
 
 
 class LibmapMaps(gdb.Command):

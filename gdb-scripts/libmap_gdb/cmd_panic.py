@@ -10,28 +10,25 @@ import datetime
 
 import gdb
 
-from . import diagnose, layout, mapread
+from . import diagnose, inspect_lib, layout, mapread
 from .frames import thread_of
-from .memory import LibmapError, read
+from .memory import LibmapError
 
 
 def read_record():
-    """The panic record as a dict, or None when libmap has not panicked."""
+    """The panic record as a dict (libmap-inspect's lmi_panic decodes it),
+    or None when libmap has not panicked."""
     lay = layout.get()
-    addr = lay.symbol_address("libmap_panic_record")
-    if addr is None:
+    if lay.symbol_address("libmap_panic_record") is None:
         raise LibmapError("libmap: no libmap_panic_record symbol in this program")
-    p = lay.panic
-    raw = read(addr, p.size, "libmap_panic_record")
-    rec = {n: p.get(raw, n, 0, lay.endian) for n in p.fields if n != "message"}
-    if rec["magic"] != lay.hdr["LIBMAP_PANIC_MAGIC"]:
+    p = inspect_lib.panic(lay)
+    if p is None:
         return None
-    off, size = p.fields["message"]
-    rec["message"] = raw[off:off + size].split(b"\0", 1)[0].decode("utf-8", "replace")
-    for n in ("tid", "writer_tid", "pid"):
-        if rec[n] >= 1 << 31:
-            rec[n] -= 1 << 32
-    rec["address"] = addr
+    rec = {n: getattr(p, n) for n in ("map", "kind", "op", "writer_op", "writer_held", "tid",
+                                      "writer_tid", "pid", "realtime_ns", "monotonic_ns")}
+    for n in ("kind_name", "op_name", "writer_op_name", "message"):
+        rec[n] = getattr(p, n).decode("utf-8", "replace")
+    rec["address"] = p.addr
     return rec
 
 
@@ -61,7 +58,6 @@ detected at run time)", naming the crashed thread and the writer."""
         super().__init__("libmap panic", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
 
     def invoke(self, arg, from_tty):
-        lay = layout.get()
         rec = read_record()
         if rec is None:
             d = diagnose.diagnose(False)
@@ -70,7 +66,7 @@ detected at run time)", naming the crashed thread and the writer."""
                                   % ("; " + d.why_not if d.why_not else ""))
             self._probable(d)
             return
-        kind = lay.panic_kinds.get(rec["kind"], "kind %d" % rec["kind"])
+        kind = rec["kind_name"]
         out = ["fatal error: %s\n" % rec["message"]]
         try:
             summary = mapread.Map(rec["map"]).summary()
@@ -80,12 +76,12 @@ detected at run time)", naming the crashed thread and the writer."""
         out.append("  map: (libmap *) %#x  %s\n" % (rec["map"], summary))
         det = thread_of(rec["tid"])
         out.append("  detecting thread: TID %d, %s (%s)\n"
-                   % (rec["tid"], lay.op_name(rec["op"]), _thread_text(det)))
+                   % (rec["tid"], rec["op_name"], _thread_text(det)))
         wr = thread_of(rec["writer_tid"])
         if rec["writer_tid"]:
             state = "was writing" if rec["writer_held"] else "had just finished writing"
             out.append("  writer thread:    TID %d, %s, %s (%s)\n"
-                       % (rec["writer_tid"], lay.op_name(rec["writer_op"]), state,
+                       % (rec["writer_tid"], rec["writer_op_name"], state,
                           _thread_text(wr)))
         else:
             out.append("  writer thread:    unknown\n")

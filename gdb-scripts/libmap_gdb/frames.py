@@ -1,16 +1,11 @@
 # frames.py — which libmap call a thread is inside: the innermost frame
-# (inlined frames included) of a public libmap function (libmap_*), and the
-# operation that function performs; the gdb thread of a TID. Shared by `libmap threads` and the
+# (inlined frames included) of a public libmap function (libmap_*); the gdb
+# thread of a TID. Shared by `libmap threads` and the
 # diagnosis of races the run-time check missed (diagnose.py).
 
 import gdb
 
 MAX_FRAMES = 256
-
-# public function name prefix -> operation (the names of enum libmap_op)
-_OPS = (("libmap_assign", "assign"), ("libmap_delete", "delete"), ("libmap_clear", "clear"),
-        ("libmap_lookup", "lookup"), ("libmap_iter_", "iterate"))
-WRITE_OPS = ("assign", "delete", "clear")
 
 
 def libmap_frame(thread):
@@ -40,15 +35,6 @@ def thread_of(tid):
         pid, lwp, ttid = th.ptid
         if lwp == tid or (lwp == 0 and ttid == tid):
             return th
-    return None
-
-
-def function_op(name):
-    """The operation of a public libmap function ("libmap_assign_u64":
-    "assign"), or None for any other function."""
-    for prefix, op in _OPS:
-        if name and name.startswith(prefix):
-            return op
     return None
 
 

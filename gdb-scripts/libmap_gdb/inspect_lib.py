@@ -50,6 +50,70 @@ class CEntry(ctypes.Structure):
 
 _entry_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(CEntry))
 
+_u64, _i64, _int, _i32, _u32 = (ctypes.c_uint64, ctypes.c_int64, ctypes.c_int, ctypes.c_int32,
+                                ctypes.c_uint32)
+
+
+class CMap(ctypes.Structure):
+    """struct lmi_map: a map's header and type descriptor, decoded."""
+    _fields_ = ([("addr", _u64), ("magic", _u64), ("expected_magic", _u64), ("magic_ok", _int)]
+                + [(n, _u64) for n in ("count", "flags", "B", "noverflow", "hash0", "buckets",
+                                       "oldbuckets", "nevacuate", "next_overflow", "clearseq",
+                                       "reg_next", "reg_prev", "writer")]
+                + [("writer_held", _int), ("writer_panic", _int), ("writer_tid", _i32),
+                   ("writer_op", _u32), ("writer_seq", _i64),
+                   ("writer_op_name", ctypes.c_char * 16)]
+                + [(n, _u64) for n in ("key_kind", "tflags", "key_size", "value_size",
+                                       "key_slot", "value_slot", "bucket_size", "key_offset",
+                                       "value_offset", "overflow_offset", "hash_fn")]
+                + [("hash_fn_known", _int), ("indirect_key", _int), ("indirect_value", _int),
+                   ("kind", ctypes.c_char * 16), ("growing", _int), ("same_size", _int),
+                   ("nbuckets", _u64), ("noldbuckets", _u64), ("walkable", _int),
+                   ("problem", ctypes.c_char * 256)])
+
+
+BUCKET, BUCKET_STOP, BUCKET_UNREADABLE = 0, 1, 2   # struct lmi_bucket's kind
+
+
+class CBucket(ctypes.Structure):
+    """struct lmi_bucket: one bucket (or chain stop) as lmi_buckets gives it."""
+    _fields_ = [("kind", _int), ("array", _int), ("bucket", _i64), ("last", _i64),
+                ("chain", _int), ("addr", _u64), ("overflow", _u64), ("evac_bucket", _i64),
+                ("evac", _int), ("nslots", ctypes.c_uint), ("tophash", ctypes.c_uint8 * 64),
+                ("problem", ctypes.c_char * 192)]
+
+
+class CPanic(ctypes.Structure):
+    """struct lmi_panic: libmap's panic record, decoded."""
+    _fields_ = [("addr", _u64), ("map", _u64), ("kind", _u32), ("op", _u32),
+                ("writer_op", _u32), ("writer_held", _u32), ("tid", _i32),
+                ("writer_tid", _i32), ("pid", _i32), ("realtime_ns", _i64),
+                ("monotonic_ns", _i64), ("kind_name", ctypes.c_char * 24),
+                ("op_name", ctypes.c_char * 16), ("writer_op_name", ctypes.c_char * 16),
+                ("message", ctypes.c_char * 256)]
+
+
+class CThread(ctypes.Structure):
+    """struct lmi_thread: a thread and the libmap function it is inside."""
+    _fields_ = [("tid", _i32), ("function", ctypes.c_char_p)]
+
+
+class CDiagnosis(ctypes.Structure):
+    """struct lmi_diagnosis: a probable race the run-time check missed."""
+    _fields_ = [("present", _int), ("kind", ctypes.c_char * 32),
+                ("message", ctypes.c_char * 96), ("crashed_tid", _i32),
+                ("crashed_op", ctypes.c_char * 16), ("crashed_function", ctypes.c_char * 128),
+                ("writer_tid", _i32), ("writer_op", ctypes.c_char * 16),
+                ("writer_function", ctypes.c_char * 128), ("writer_held", _int),
+                ("evidence", ctypes.c_char * 16), ("map", _u64),
+                ("map_found_by", ctypes.c_char * 16), ("why_not", ctypes.c_char * 256)]
+
+
+_bucket_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(CBucket))
+
+# the structures lmi_abi_sizes reports, in its order
+ABI_STRUCTS = (_Config, Problem, Stats, CEntry, CMap, CBucket, CPanic, CThread, CDiagnosis)
+
 # Bytes of packed entries fetched per call: the first batch small (a
 # pretty printer shows 200 entries), then growing, so that a printer
 # stopping early walks little and a full walk makes few calls.
@@ -103,8 +167,32 @@ def lib():
                                 ctypes.c_size_t]
     so.lmi_entries.argtypes = [vp, u64, ctypes.POINTER(u64), _entry_fn, vp, ctypes.POINTER(u64),
                                err_t, ctypes.c_size_t]
+    so.lmi_map_header.argtypes = [vp, u64, ctypes.POINTER(CMap), err_t, ctypes.c_size_t]
+    so.lmi_buckets.argtypes = [vp, u64, ctypes.c_int, u64, u64, _bucket_fn, _entry_fn, vp, err_t,
+                               ctypes.c_size_t]
+    so.lmi_panic.argtypes = [vp, ctypes.POINTER(CPanic), err_t, ctypes.c_size_t]
+    so.lmi_diagnose.argtypes = [vp, ctypes.c_int, ctypes.c_int32, ctypes.POINTER(CThread),
+                                ctypes.c_size_t, ctypes.POINTER(CDiagnosis), err_t,
+                                ctypes.c_size_t]
+    so.lmi_abi_sizes.argtypes = [ctypes.POINTER(ctypes.c_size_t), ctypes.c_size_t]
+    so.lmi_abi_sizes.restype = ctypes.c_size_t
+    check_abi(so, path)
     _lib = so
     return so
+
+
+def check_abi(so, path):
+    """The library's sizeof of each public structure against the ctypes
+    copies here: a mismatch (a library built from another inspect.h) is an
+    error, never a silent misreading."""
+    n = len(ABI_STRUCTS)
+    sizes = (ctypes.c_size_t * n)()
+    count = so.lmi_abi_sizes(sizes, n)
+    ours = [ctypes.sizeof(c) for c in ABI_STRUCTS]
+    if count != n or list(sizes) != ours:
+        raise LibmapError("libmap: %s does not match these gdb scripts (struct sizes %s, "
+                          "expected %s for %d structures)"
+                          % (path, list(sizes)[:count], ours, n))
 
 
 @_read_fn
@@ -245,6 +333,91 @@ def entries(addr, lay=None):
                 yield (key, value, array, bucket, chain, slot, baddr, top, error)
             want = min(want * 4, MAX_BATCH_BYTES)
     yield (unreadable,)
+
+
+def _text(b):
+    return b.decode(errors="replace")
+
+
+def _fail(err):
+    raise LibmapError("libmap: " + _text(err.value))
+
+
+def map_header(addr, lay=None):
+    """The decoded header of the map at addr (a CMap)."""
+    h = CMap()
+    err = ctypes.create_string_buffer(512)
+    with Target(lay) as t:
+        if lib().lmi_map_header(t.h, addr, ctypes.byref(h), err, len(err)) != 0:
+            _fail(err)
+    return h
+
+
+# base buckets fetched per lmi_buckets call: the events of one call are
+# held in memory before they are yielded
+BUCKETS_PER_CALL = 256
+
+
+def buckets(addr, old, lo, hi, lay=None):
+    """The buckets lo..hi (inclusive) of the map's current (old false) or
+    old array with their chains, in order: ("bucket", CBucket copy) for
+    each bucket, chain stop and unreadable stretch, each bucket followed by
+    ("slot", entry dict) for its live (and, in old buckets, evacuated)
+    slots; see lmi_buckets."""
+    so = lib()
+    events = []
+
+    def on_bucket(_ctx, bp):
+        b = CBucket()
+        ctypes.pointer(b)[0] = bp.contents
+        events.append(("bucket", b))
+        return 0
+
+    def on_slot(_ctx, ep):
+        events.append(("slot", _entry_dict(ep.contents)))
+        return 0
+
+    bcb, scb = _bucket_fn(on_bucket), _entry_fn(on_slot)
+    err = ctypes.create_string_buffer(512)
+    with Target(lay) as t:
+        i = lo
+        while i <= hi:
+            end = min(hi + 1, i + BUCKETS_PER_CALL)
+            if so.lmi_buckets(t.h, addr, 1 if old else 0, i, end, bcb, scb, None, err,
+                              len(err)) != 0:
+                _fail(err)
+            yield from events
+            events.clear()
+            i = end
+
+
+def panic(lay=None):
+    """The panic record (a CPanic), or None when libmap has not panicked."""
+    rec = CPanic()
+    err = ctypes.create_string_buffer(512)
+    with Target(lay) as t:
+        rc = lib().lmi_panic(t.h, ctypes.byref(rec), err, len(err))
+    if rc < 0:
+        _fail(err)
+    return rec if rc == 1 else None
+
+
+def diagnose(signo, crashed_tid, threads, lay=None):
+    """lmi_diagnose: threads is [(tid, libmap function or None)], in the
+    order the rules should prefer them; a CDiagnosis."""
+    arr = (CThread * max(1, len(threads)))()
+    keep = []
+    for k, (tid, fn) in enumerate(threads):
+        b = fn.encode() if fn else None
+        keep.append(b)
+        arr[k] = CThread(tid, b)
+    d = CDiagnosis()
+    err = ctypes.create_string_buffer(512)
+    with Target(lay) as t:
+        if lib().lmi_diagnose(t.h, signo, crashed_tid, arr, len(threads), ctypes.byref(d), err,
+                              len(err)) != 0:
+            _fail(err)
+    return d
 
 
 def registry(lay=None):

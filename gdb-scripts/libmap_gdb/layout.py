@@ -1,15 +1,13 @@
-# layout.py — where every field of libmap's structures is and what the
-# constants are, taken from the program being debugged, never copied:
-#   - field offsets and sizes from DWARF (gdb.lookup_type('struct libmap'),
-#     Type.fields() bitpos), for struct libmap, its type descriptor,
-#     libmap_str, the panic record, the registry and the bucket array header;
-#   - tophash markers, flags, writer-word bits, key kinds and bucket
-#     constants from the exported libmap_layout descriptor;
-#   - operation and panic-kind names from the DWARF enums.
-# When DWARF of struct libmap is missing (a release libmap.so), offsets come
-# from the descriptor; when both exist they are cross-checked. The magic
-# numbers, the descriptor's own format and the enums of a program without
-# DWARF come from contract.py, generated from libmap/debug.h at build time.
+# layout.py — the constants of libmap's debug contract as the program being
+# debugged has them, for rendering and for finding things: tophash markers,
+# flags, writer-word bits, key kinds and bucket constants from the exported
+# libmap_layout descriptor; operation and panic-kind names from the DWARF
+# enums; where libmap_layout, libmap_panic_record and libmap_registry are
+# (symbols, or libmap's ELF note). Where the fields of libmap's structures
+# are is libmap-inspect's business (inspect/, read through inspect_lib):
+# nothing here decodes a map. The magic numbers, the descriptor's own format
+# and the enums of a program without DWARF come from contract.py, generated
+# from libmap/debug.h at build time.
 # The Layout is cached until gdb loads or drops objfiles.
 
 import re
@@ -96,34 +94,6 @@ def _lookup_type(name):
     return t
 
 
-class Struct:
-    """Offsets and sizes of a structure's fields: {name: (offset, size)}."""
-
-    def __init__(self, name, size, fields, source):
-        self.name = name
-        self.size = size
-        self.fields = fields
-        self.source = source
-
-    @classmethod
-    def from_dwarf(cls, cname):
-        t = _lookup_type(cname)
-        if t is None:
-            return None
-        fields = {f.name: (f.bitpos // 8, f.type.sizeof) for f in t.fields() if f.name}
-        return cls(cname, t.sizeof, fields, "DWARF")
-
-    def has(self, name):
-        return name in self.fields
-
-    def off(self, name):
-        return self.fields[name][0]
-
-    def get(self, raw, name, base=0, endian="little"):
-        off, size = self.fields[name]
-        return int.from_bytes(raw[base + off:base + off + size], endian)
-
-
 class Layout:
     def __init__(self):
         self.hdr = contract.MACROS
@@ -163,26 +133,6 @@ class Layout:
         self.map_magic = d["map_magic"]
         self.load_num = d["load_factor_num"]
         self.load_den = d["load_factor_den"]
-        # appended into the old trailing padding: 0 in older libmaps, whose
-        # threshold was the contract's
-        self.noverflow_max_b = d.get("noverflow_max_b") or contract.GROWTH["noverflow_max_b"]
-
-        self.warnings = []
-        self.map = Struct.from_dwarf("struct libmap") or self._map_from_descriptor()
-        self.type = Struct.from_dwarf("struct libmap_type") or self._type_from_descriptor()
-        self.str = Struct.from_dwarf("libmap_str") or Struct(
-            "libmap_str", d["str_size"],
-            {"ptr": (d["str_ptr"], self.ptr_size), "len": (d["str_len"], self.ptr_size)},
-            "libmap_layout")
-        self.panic = Struct.from_dwarf("struct libmap_panic_record") or self._panic_from_descriptor()
-        self.registry = Struct.from_dwarf("struct libmap_registry") or Struct(
-            "struct libmap_registry", d["registry_size"],
-            {"magic": (d["registry_magic"], 8), "head": (d["registry_head"], self.ptr_size),
-             "count": (d["registry_count"], 8)}, "libmap_layout")
-        # the bucket array header (allocation extent); DWARF only, optional
-        self.barray = Struct.from_dwarf("struct barray")
-        self.type_off = self.map.off("t") if self.map.has("t") else d["map_type"]
-        self._cross_check()
 
         self.ops = self._enum("enum libmap_op", "LIBMAP_OP_", contract.OPS)
         self.panic_kinds = self._enum("enum libmap_panic_kind", "LIBMAP_PANIC_",
@@ -240,80 +190,6 @@ class Layout:
         # fields appended after this libmap was built are absent
         return {n: get(o, s) for n, o, s in fields if o + s <= size}
 
-    def _map_from_descriptor(self):
-        d, p = self.desc, self.ptr_size
-        f = {
-            "magic": (d["map_magic_off"], 8),
-            "count": (d["map_count"], d["width_count"]),
-            "flags": (d["map_flags"], d["width_flags"]),
-            "B": (d["map_B"], d["width_B"]),
-            "noverflow": (d["map_noverflow"], d["width_noverflow"]),
-            "hash0": (d["map_hash0"], d.get("width_hash0", 8)),
-            "buckets": (d["map_buckets"], p),
-            "oldbuckets": (d["map_oldbuckets"], p),
-            "nevacuate": (d["map_nevacuate"], d.get("width_nevacuate", p)),
-            "next_overflow": (d["map_next_overflow"], p),
-            "writer": (d["map_writer"], 8),
-            "clearseq": (d["map_clearseq"], 8),
-            "reg_next": (d["map_reg_next"], p),
-            "reg_prev": (d["map_reg_prev"], p),
-        }
-        self.warnings.append("no DWARF for struct libmap: using the libmap_layout descriptor")
-        return Struct("struct libmap", d["map_size"], f, "libmap_layout")
-
-    def _type_from_descriptor(self):
-        d, p = self.desc, self.ptr_size
-        f = {
-            "key_kind": (d["type_key_kind"], d.get("width_key_kind", 1)),
-            "flags": (d["type_flags"], d.get("width_type_flags", 1)),
-            "key_slot": (d["type_key_slot"], d["width_key_slot"]),
-            "value_slot": (d["type_value_slot"], d["width_value_slot"]),
-            "key_offset": (d["type_key_offset"], d.get("width_key_offset", d["width_offsets"])),
-            "value_offset": (d["type_value_offset"], d["width_offsets"]),
-            "overflow_offset": (d["type_overflow_offset"], d["width_offsets"]),
-            "bucket_size": (d["type_bucket_size"], d["width_bucket_size"]),
-            "key_size": (d["type_key_size"], d["width_key_size"]),
-            "value_size": (d["type_value_size"], d["width_value_size"]),
-        }
-        if "type_hash" in d:
-            f["hash"] = (d["type_hash"], p)
-        return Struct("struct libmap_type", 0, f, "libmap_layout")
-
-    def _panic_from_descriptor(self):
-        d, p = self.desc, self.ptr_size
-        f = {"magic": (d["panic_magic"], 8), "kind": (d["panic_kind"], 4),
-             "map": (d["panic_map"], p), "op": (d["panic_op"], 4),
-             "writer_op": (d["panic_writer_op"], 4), "tid": (d["panic_tid"], 4),
-             "writer_tid": (d["panic_writer_tid"], 4), "pid": (d["panic_pid"], 4),
-             "writer_held": (d["panic_writer_held"], 4),
-             "realtime_ns": (d["panic_realtime_ns"], 8),
-             "monotonic_ns": (d["panic_monotonic_ns"], 8),
-             "message": (d["panic_message"], d["panic_message_size"])}
-        return Struct("struct libmap_panic_record", d["panic_size"], f, "libmap_layout")
-
-    def _cross_check(self):
-        """DWARF and the descriptor are two readings of the same layout:
-        any disagreement means a mismatched libmap build."""
-        if self.map.source != "DWARF":
-            return
-        d = self.desc
-        pairs = [("map", self.map, n, "map_" + n) for n in
-                 ("count", "flags", "B", "noverflow", "hash0", "buckets", "oldbuckets",
-                  "nevacuate", "next_overflow", "writer", "clearseq", "reg_next", "reg_prev")]
-        pairs += [("type", self.type, n, "type_" + n) for n in
-                  ("key_kind", "flags", "key_size", "value_size", "key_slot", "value_slot",
-                   "bucket_size", "key_offset", "value_offset", "overflow_offset", "hash")]
-        for where, st, field, key in pairs:
-            if key in d and st.has(field) and st.off(field) != d[key]:
-                self.warnings.append("%s.%s: DWARF offset %d, libmap_layout %d (using DWARF)"
-                                     % (where, field, st.off(field), d[key]))
-        if "map_type" in d and self.map.has("t") and self.map.off("t") != d["map_type"]:
-            self.warnings.append("map.t: DWARF offset %d, libmap_layout %d"
-                                 % (self.map.off("t"), d["map_type"]))
-        if self.map.size != d["map_size"]:
-            self.warnings.append("sizeof(struct libmap): DWARF %d, libmap_layout %d"
-                                 % (self.map.size, d["map_size"]))
-
     def _enum(self, cname, prefix, fallback):
         t = _lookup_type(cname)
         if t is None:  # no DWARF: the enum as this package was built
@@ -328,6 +204,3 @@ class Layout:
 
     def kind_name(self, kind):
         return self.key_kinds.get(kind, "kind %d" % kind)
-
-    def int_at(self, raw, off, size):
-        return int.from_bytes(raw[off:off + size], self.endian)

@@ -16,16 +16,11 @@
 #include "mapread.h"
 #include "mem.h"
 #include "panicrec.h"
+#include "target.h"
 #include "verify.h"
 
 /* A target with no stated extent: the user address space of 64-bit Linux. */
 #define LMI_DEFAULT_EXTENT ((uint64_t)1 << 48)
-
-struct lmi_target {
-    struct lmi_target_config c;
-    struct lmi_mem mem;
-    struct lm_layout lay;
-};
 
 struct lmi_report {
     struct vresult res;

@@ -17,34 +17,8 @@
 #include <string.h>
 
 #include "check.h"
+#include "inspect_self.h"
 #include "internal.h"
-
-/* The reader: this process's memory; address 0..4095 is "unreadable". */
-static int self_read(void *ctx, uint64_t addr, void *buf, size_t len)
-{
-    (void)ctx;
-    if (addr < 4096)
-        return -1;
-    memcpy(buf, (const void *)(uintptr_t)addr, len);
-    return 0;
-}
-
-static lmi_target *open_with(const struct libmap_layout *layout)
-{
-    struct lmi_target_config c = {
-        .read = self_read,
-        .pointer_size = sizeof(void *),
-        .layout_addr = (uint64_t)(uintptr_t)layout,
-        .panic_addr = (uint64_t)(uintptr_t)&libmap_panic_record,
-        .registry_addr = (uint64_t)(uintptr_t)&libmap_registry,
-    };
-    lmi_target *t;
-    char err[256];
-    CHECK(lmi_open(&c, &t, err, sizeof err) == 0);
-    return t;
-}
-
-static lmi_target *open_self(void) { return open_with(&libmap_layout); }
 
 static const struct lmi_report *verify_ok(lmi_target *t, libmap *m, lmi_report **r)
 {

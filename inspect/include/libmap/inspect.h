@@ -159,6 +159,151 @@ int lmi_registry(lmi_target *t, uint64_t **maps, size_t *n, char *problem, size_
 int lmi_lookup(lmi_target *t, uint64_t map, const void *key, uint64_t len, lmi_entry_fn fn,
                void *ctx, char *err, size_t errlen);
 
+/* A map's header and type descriptor, decoded through the layout
+ * descriptor, with its growth state and writer word taken apart: all a
+ * tool needs to describe a map without knowing where its fields are. */
+struct lmi_map {
+    uint64_t addr;
+    uint64_t magic, expected_magic;
+    int magic_ok;                 /* a live map: magic == expected_magic */
+    uint64_t count, flags, B, noverflow, hash0;
+    uint64_t buckets, oldbuckets, nevacuate, next_overflow, clearseq, reg_next, reg_prev;
+    uint64_t writer;              /* the writer word, raw; decoded: */
+    int writer_held;              /* HELD: writer_tid is writing */
+    int writer_panic;             /* PANIC marker: writer_tid detected a race */
+    int32_t writer_tid;
+    uint32_t writer_op;           /* enum libmap_op */
+    int64_t writer_seq;           /* the write sequence, -1 when this libmap has none */
+    char writer_op_name[16];      /* "assign", ... */
+    /* the type descriptor */
+    uint64_t key_kind, tflags, key_size, value_size, key_slot, value_slot;
+    uint64_t bucket_size, key_offset, value_offset, overflow_offset;
+    uint64_t hash_fn;             /* user hash callback (bytes keys) */
+    int hash_fn_known;            /* the descriptor locates it */
+    int indirect_key, indirect_value;
+    char kind[16];                /* "u32", "u64", "string", "bytes", "unknown" */
+    /* derived */
+    int growing, same_size;
+    uint64_t nbuckets;            /* current base buckets (0 before the first) */
+    uint64_t noldbuckets;         /* old base buckets while growing */
+    int walkable;                 /* the geometry is sane enough to walk */
+    char problem[256];            /* why not, when not */
+};
+
+/* Decode the header of the map at map. Returns 0 (check magic_ok and
+ * walkable), or -1 with a message when the header cannot be read. */
+int lmi_map_header(lmi_target *t, uint64_t map, struct lmi_map *out, char *err, size_t errlen);
+
+/* One bucket as lmi_buckets shows it. kind LMI_BUCKET: a bucket of a
+ * chain, base first (its slots follow through the slot callback);
+ * LMI_BUCKET_STOP: the chain of the bucket just shown (same array, bucket,
+ * chain and addr) stops early, problem says why (a loop, a link into
+ * another chain or the base array, a misaligned or unreadable link);
+ * LMI_BUCKET_UNREADABLE: base buckets bucket..last cannot be read. */
+#define LMI_BUCKET 0
+#define LMI_BUCKET_STOP 1
+#define LMI_BUCKET_UNREADABLE 2
+#define LMI_MAX_SLOTS 64
+struct lmi_bucket {
+    int kind;
+    int array;          /* 0 current buckets, 1 old */
+    int64_t bucket;     /* base bucket index */
+    int64_t last;       /* LMI_BUCKET_UNREADABLE: the last unreadable base bucket */
+    int chain;          /* position in the overflow chain (0 = base) */
+    uint64_t addr;
+    uint64_t overflow;  /* its overflow pointer (0: the chain ends here) */
+    /* Base buckets while the map grows: the old bucket that holds (or
+     * held) the entries (array 0: bucket mod the old count; array 1: the
+     * bucket itself) and its state: 1 evacuated, 0 not evacuated, -1
+     * unknown (unreadable). evac_bucket is -1 when the map is not growing. */
+    int64_t evac_bucket;
+    int evac;
+    unsigned nslots;    /* tophash bytes (the bucket's slot count) */
+    uint8_t tophash[LMI_MAX_SLOTS];
+    char problem[192];
+};
+
+typedef int (*lmi_bucket_fn)(void *ctx, const struct lmi_bucket *b);
+
+/* Walk base buckets [from, to) of one array (old = 0: current, 1: old;
+ * to is clamped to the array's size) with their overflow chains, bounded
+ * and cycle-checked as verification walks them: bucket_fn for each bucket
+ * (and each early stop or unreadable stretch, see struct lmi_bucket);
+ * slot_fn (may be NULL) after each bucket for its live slots and, in old
+ * buckets, its slots marked evacuated to X or Y. An evacuated slot whose
+ * key lives behind a pointer (string, indirect key) is handed over with
+ * key and value NULL and no error: its bytes went with the entry and may
+ * be freed. When a callback returns nonzero the walk stops at the end of
+ * that base bucket's chain. Returns 0, or -1 with a message when the map's
+ * header cannot be read or its geometry cannot be walked. */
+int lmi_buckets(lmi_target *t, uint64_t map, int old, uint64_t from, uint64_t to,
+                lmi_bucket_fn bucket_fn, lmi_entry_fn slot_fn, void *ctx, char *err,
+                size_t errlen);
+
+/* libmap's panic record (config.panic_addr), decoded. */
+struct lmi_panic {
+    uint64_t addr;            /* the record's address */
+    uint64_t map;             /* the map the race was detected on */
+    uint32_t kind, op, writer_op, writer_held;
+    int32_t tid, writer_tid, pid;
+    int64_t realtime_ns, monotonic_ns;
+    char kind_name[24];       /* "concurrent_writes", "read_write", "iteration_write" */
+    char op_name[16], writer_op_name[16];
+    char message[256];
+};
+
+/* Returns 1 with the record, 0 when libmap has not panicked (err says
+ * so), -1 with a message when the record cannot be found or read. */
+int lmi_panic(lmi_target *t, struct lmi_panic *out, char *err, size_t errlen);
+
+/* The diagnosis of a race the run-time check missed: the process died of
+ * SIGSEGV or SIGBUS (signo) in thread crashed_tid with no panic record.
+ * The tool unwinds the stacks; threads says which public libmap function
+ * (libmap_*, the outermost on the stack) each thread is inside, function
+ * NULL when none. The rules (docs/coredump-json.md, "diagnosis"): the
+ * crashed thread is inside libmap and another thread holds a registered
+ * map's writer word (HELD, its TID) or is inside assign, delete or clear;
+ * the map is the one held, else the one whose writer word names that
+ * thread as its last writer, else the only map. */
+struct lmi_thread {
+    int32_t tid;
+    const char *function;
+};
+
+struct lmi_diagnosis {
+    int present;              /* a probable race */
+    char kind[32];            /* "probable_read_write", "probable_concurrent_writes",
+                                 "probable_iteration_write" */
+    char message[96];
+    int32_t crashed_tid;
+    char crashed_op[16];      /* "lookup", "iterate", "assign"...; "": another libmap call */
+    char crashed_function[128]; /* "" when the crash is not inside libmap */
+    int32_t writer_tid;
+    char writer_op[16];       /* "" when unknown */
+    char writer_function[128];/* the writer's libmap function, "" when not on its stack */
+    int writer_held;          /* the writer word names it with HELD set */
+    char evidence[16];        /* "writer_word" or "stack" */
+    uint64_t map;             /* 0: unknown */
+    char map_found_by[16];    /* "writer_word", "last_writer", "only_map", "" */
+    char why_not[256];        /* a crash inside libmap with no verdict: why */
+};
+
+/* Returns 0 (present says whether there is a verdict), or -1 with a
+ * message. The registry (config.registry_addr) is read for the maps; an
+ * unreadable registry counts as no maps. */
+int lmi_diagnose(lmi_target *t, int signo, int32_t crashed_tid, const struct lmi_thread *threads,
+                 size_t nthreads, struct lmi_diagnosis *out, char *err, size_t errlen);
+
+/* The operation of a public libmap function ("libmap_assign_u64":
+ * "assign", "libmap_iter_next": "iterate"), NULL for any other. */
+const char *lmi_function_op(const char *function);
+
+/* sizeof of the public structures, in this order: lmi_target_config,
+ * lmi_problem, lmi_stats, lmi_entry, lmi_map, lmi_bucket, lmi_panic,
+ * lmi_thread, lmi_diagnosis. Returns how many there are; fills at most n
+ * of sizes. For bindings (the gdb scripts' ctypes) to check their copies. */
+size_t lmi_abi_sizes(size_t *sizes, size_t n);
+
 #ifdef __cplusplus
 }
 #endif
