@@ -156,10 +156,11 @@ LIBMAP_API int libmap_shard_lookup_or_assign(libmap_shard *m, const void *key,
 
 /* Iteration, shard by shard:
  *   foreach holds one shard's read lock at a time: each shard is seen
- *     consistently, the map as a whole is not a snapshot (an entry moved
- *     by a delete then an assign may be seen twice or not at all, as a key
- *     inserted during a libmap iteration may or may not be yielded); only
- *     one shard's writers wait at any time.
+ *     consistently and each key at most once, but shards are seen at
+ *     different moments, so the map as a whole is not a snapshot (a value
+ *     another thread moves from one key to another may be seen under both
+ *     or neither; a key inserted meanwhile may or may not be yielded);
+ *     only one shard's writers wait at any time.
  *   snapshot takes every shard's read lock (in shard order) and copies the
  *     whole map into a new plain libmap: a point-in-time copy.
  * Return values as libmap_sync_foreach / libmap_sync_snapshot. */
