@@ -133,6 +133,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   race_read_write 0.3
   race_write_write 0.7
   safe_api 0.1
+  safe_shard_internals 0.2
   safe_demo_fixed_grow_shard 0.6
   safe_demo_fixed_grow_sync 0.4
   safe_demo_fixed_iter-write_shard 0.4
