@@ -142,6 +142,10 @@ set(LIBMAP_TEST_QUIET_SECONDS
   safe_demo_fixed_read-write_sync 0.3
   safe_demo_fixed_write-write_shard 0.5
   safe_demo_fixed_write-write_sync 0.6
+  safe_model_lock_pthread-wp_shard_8 0.5
+  safe_model_lock_pthread-wp_sync_8 0.5
+  safe_model_lock_pthread_shard_8 0.5
+  safe_model_lock_pthread_sync_8 0.5
   safe_model_shard_1 0.2
   safe_model_shard_2 0.3
   safe_model_shard_4 0.2
