@@ -12,14 +12,18 @@
 #include "check.h"
 #include "safe_ops.h"
 
-/* An allocator that fails when told to. */
+/* An allocator that fails when told to (fail_allocs), or after
+ * allocs_left more allocations (when allocs_left >= 0). */
 static int fail_allocs;
+static long allocs_left = -1;
 static size_t live_allocs;
 static void *t_alloc(size_t size, bool zero, void *ctx)
 {
     (void)ctx;
-    if (fail_allocs)
+    if (fail_allocs || allocs_left == 0)
         return NULL;
+    if (allocs_left > 0)
+        allocs_left--;
     live_allocs++;
     return zero ? calloc(1, size) : malloc(size);
 }
@@ -201,6 +205,41 @@ static void test_big(const struct safe_ops *ops)
     ops->destroy(m);
 }
 
+/* Creation failing at each of its allocations in turn: LIBMAP_ENOMEM and
+ * nothing left allocated, until it has enough to succeed. Then update with
+ * a value too big for the stack buffer, when that buffer cannot be had. */
+static void test_create_enomem(const struct safe_ops *ops)
+{
+    libmap_config cfg = {.key_kind = LIBMAP_KEY_U64, .value_size = 512, .hint = 1000,
+                         .allocator = &failing};
+    void *m = NULL;
+    long n;
+    for (n = 0; n < 1000; n++) {
+        allocs_left = n;
+        int rc = ops->create(&cfg, &m);
+        allocs_left = -1;
+        if (rc == 0)
+            break;
+        CHECK_EQ(rc, LIBMAP_ENOMEM);
+        CHECK_EQ(live_allocs, 0);
+    }
+    CHECK(n > 1 && n < 1000);
+    uint8_t v[512] = {1};
+    uint64_t k = 3, d = 1;
+    CHECK_EQ(ops->assign(m, &k, v), LIBMAP_INSERTED);
+    fail_allocs = 1;
+    CHECK_EQ(ops->update(m, &k, add_fn, &d), LIBMAP_ENOMEM);
+    fail_allocs = 0;
+    uint8_t got[512];
+    CHECK(ops->lookup(m, &k, got) && got[0] == 1);
+    CHECK_EQ(ops->update(m, &k, add_fn, &d), LIBMAP_UPDATED);
+    CHECK(ops->lookup(m, &k, got) && got[0] == 2);
+    ops->destroy(m);
+    CHECK_EQ(live_allocs, 0);
+    printf("test_safe_api: %s creation fails cleanly at each of its %ld allocations\n",
+           ops->name, n);
+}
+
 int main(void)
 {
     test_u64(&sync_ops);
@@ -209,6 +248,8 @@ int main(void)
     test_strings_enomem(&shard_ops);
     test_big(&sync_ops);
     test_big(&shard_ops);
+    test_create_enomem(&sync_ops);
+    test_create_enomem(&shard_ops);
 
     /* shard counts */
     libmap_config cfg = {.key_kind = LIBMAP_KEY_U32, .value_size = 4};
