@@ -13,6 +13,8 @@
 static const char usage[] =
     "usage: libmap-demo race MODE [--threads N] [--keys N] [--grow] [--warmup N]\n"
     "                             [--ops N] [--timeout SECONDS]\n"
+    "       libmap-demo fixed MODE [--variant sync|shard] [--threads N] [--keys N]\n"
+    "                              [--grow] [--ops N]\n"
     "       libmap-demo --help\n"
     "\n"
     "Produces a real data race on one libmap map with free-running threads, so\n"
@@ -50,7 +52,15 @@ static const char usage[] =
     "  libmap-demo: start\n"
     "On detection libmap writes to stderr 'fatal error: MESSAGE' and a line\n"
     "naming the map, the detecting thread's TID and the writer's TID, then\n"
-    "aborts (SIGABRT). race none ends with 'libmap-demo: done ...' and status 0.\n";
+    "aborts (SIGABRT). race none ends with 'libmap-demo: done ...' and status 0.\n"
+    "\n"
+    "fixed MODE runs the workload of race MODE (write-write, read-write or\n"
+    "iter-write), --ops operations per worker, on a map that is safe from many\n"
+    "threads (docs/safe-maps.md): --variant sync (libmap_sync, one lock, the\n"
+    "default) or shard (libmap_shard, one lock per shard). Then it replays\n"
+    "every write on one thread in the order they took effect and compares:\n"
+    "'libmap-demo: done, ... the same contents as a single-threaded replay' and\n"
+    "status 0, or the differences and status 1.\n";
 
 /* Prints "libmap-demo: <message> (try libmap-demo --help)"; returns 2. */
 __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
@@ -131,9 +141,11 @@ int demo_parse_args(int argc, char **argv, struct demo_options *o)
         }
     }
     if (argc < 2)
-        return fail("missing command: expected 'race MODE'");
-    if (strcmp(argv[1], "race") != 0)
-        return fail("unknown command '%s': expected 'race'", argv[1]);
+        return fail("missing command: expected 'race MODE' or 'fixed MODE'");
+    if (strcmp(argv[1], "fixed") == 0)
+        o->fixed = true;
+    else if (strcmp(argv[1], "race") != 0)
+        return fail("unknown command '%s': expected 'race' or 'fixed'", argv[1]);
     bool have_mode = false;
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
@@ -163,10 +175,17 @@ int demo_parse_args(int argc, char **argv, struct demo_options *o)
         } else if (strcmp(name, "--ops") == 0) {
             if ((rc = parse_u64(name, val, 1, UINT64_C(1) << 40, &o->ops)) != 0)
                 return rc;
-        } else if (strcmp(name, "--warmup") == 0) {
+        } else if (strcmp(name, "--warmup") == 0 && !o->fixed) {
             if ((rc = parse_u64(name, val, 0, UINT64_C(1) << 40, &o->warmup)) != 0)
                 return rc;
-        } else if (strcmp(name, "--timeout") == 0) {
+        } else if (strcmp(name, "--variant") == 0 && o->fixed) {
+            if (val != NULL && strcmp(val, "sync") == 0)
+                o->variant = VARIANT_SYNC;
+            else if (val != NULL && strcmp(val, "shard") == 0)
+                o->variant = VARIANT_SHARD;
+            else
+                return fail("--variant must be sync or shard");
+        } else if (strcmp(name, "--timeout") == 0 && !o->fixed) {
             if ((rc = parse_u64(name, val, 1, 3600, &v)) != 0)
                 return rc;
             o->timeout_s = (unsigned)v;
@@ -176,6 +195,11 @@ int demo_parse_args(int argc, char **argv, struct demo_options *o)
     }
     if (!have_mode)
         return fail("missing race mode: write-write, read-write, iter-write or none");
+    if (o->fixed && o->mode == MODE_NONE)
+        return fail("fixed runs write-write, read-write or iter-write");
+    if (o->fixed && o->ops > (UINT64_C(1) << 26))
+        return fail("--ops must be at most %llu with fixed (every write is logged)",
+                    (unsigned long long)(UINT64_C(1) << 26));
     if (o->mode != MODE_NONE && o->threads < 2)
         return fail("--threads must be at least 2 for a race");
     return 0;

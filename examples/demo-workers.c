@@ -39,7 +39,7 @@ enum demo_role demo_role_for(enum demo_mode mode, unsigned index)
 }
 
 /* xorshift64*: a per-thread generator, no shared state. */
-static uint64_t next_rand(uint64_t *s)
+uint64_t demo_next_rand(uint64_t *s)
 {
     uint64_t x = *s;
     x ^= x >> 12;
@@ -49,11 +49,11 @@ static uint64_t next_rand(uint64_t *s)
     return x * UINT64_C(2685821657736338717);
 }
 
-static uint64_t seed_for(const struct demo_worker *w)
+uint64_t demo_seed_for(pid_t tid)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    uint64_t s = ((uint64_t)w->tid << 32) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20);
+    uint64_t s = ((uint64_t)tid << 32) ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20);
     return s ? s : 1;
 }
 
@@ -64,7 +64,7 @@ static volatile uint64_t sink;
 static inline void write_once(libmap *m, const struct demo_options *o, uint64_t *seed)
 {
     uint64_t assign_below = o->grow ? UINT64_C(3) << 62 : UINT64_C(1) << 63;
-    uint64_t r = next_rand(seed);
+    uint64_t r = demo_next_rand(seed);
     uint64_t k = r % o->keys;
     if (r < assign_below)
         (void)libmap_assign_u64(m, k, &r);
@@ -75,7 +75,7 @@ static inline void write_once(libmap *m, const struct demo_options *o, uint64_t 
 static inline void read_once(libmap *m, const struct demo_options *o, uint64_t *seed)
 {
     uint64_t v;
-    if (libmap_lookup_u64(m, next_rand(seed) % o->keys, &v))
+    if (libmap_lookup_u64(m, demo_next_rand(seed) % o->keys, &v))
         sink = v;
 }
 
@@ -133,7 +133,7 @@ static void mixed_loop(struct demo_shared *sh, uint64_t *seed)
     libmap *m = sh->map;
     const struct demo_options *o = sh->opt;
     for (uint64_t n = 0; n < o->ops; n++) {
-        unsigned choice = (unsigned)(next_rand(seed) % 100);
+        unsigned choice = (unsigned)(demo_next_rand(seed) % 100);
         pthread_mutex_lock(&sh->lock);
         if (choice < 70)
             write_once(m, o, seed);
@@ -152,7 +152,7 @@ void *demo_worker_main(void *arg)
     w->tid = (pid_t)syscall(SYS_gettid);
     pthread_barrier_wait(&sh->ready);
     pthread_barrier_wait(&sh->go);
-    uint64_t seed = seed_for(w);
+    uint64_t seed = demo_seed_for(w->tid);
     if (w->role == ROLE_MIXED) {
         mixed_loop(sh, &seed);
         return NULL;

@@ -16,7 +16,12 @@ enum demo_mode { MODE_WRITE_WRITE, MODE_READ_WRITE, MODE_ITER_WRITE, MODE_NONE }
 
 enum demo_role { ROLE_WRITER, ROLE_READER, ROLE_ITERATOR, ROLE_MIXED };
 
+/* libmap-demo fixed: which of <libmap/sync.h>'s maps */
+enum demo_variant { VARIANT_SYNC, VARIANT_SHARD };
+
 struct demo_options {
+    bool fixed;         /* `fixed`: the race's workload on a safe map */
+    enum demo_variant variant;
     enum demo_mode mode;
     unsigned threads;   /* worker threads */
     uint64_t keys;      /* keys are drawn from [0, keys) */
@@ -51,5 +56,14 @@ enum demo_role demo_role_for(enum demo_mode mode, unsigned index);
 
 /* Thread entry: publish the TID, wait for the start, run the role. */
 void *demo_worker_main(void *arg);
+
+/* libmap-demo fixed (demo-fixed.c): run the mode's workload on a
+ * libmap_sync or libmap_shard map, check the final contents against a
+ * single-threaded replay; returns the exit status. */
+int demo_fixed_main(const struct demo_options *o);
+
+/* The worker's random number generator and its seed (demo-workers.c). */
+uint64_t demo_next_rand(uint64_t *s);
+uint64_t demo_seed_for(pid_t tid);
 
 #endif /* LIBMAP_DEMO_H */

@@ -1,7 +1,8 @@
 /*
  * libmap-demo.c — main program of libmap-demo: build a u64 map, start the
  * worker threads, print their TIDs, and let them race (or, for race none,
- * work under a lock and exit 0). See demo-args.c for the usage text.
+ * work under a lock and exit 0); `fixed` runs in demo-fixed.c. See
+ * demo-args.c for the usage text.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
     int rc = demo_parse_args(argc, argv, &o);
     if (rc != 0)
         return rc == 1 ? 0 : 2;
+    if (o.fixed)
+        return demo_fixed_main(&o);
 
     struct demo_shared sh = {.opt = &o};
     pthread_mutex_init(&sh.lock, NULL);

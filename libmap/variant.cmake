@@ -29,8 +29,10 @@ function(libmap_add_variant name type)
                         "DEFINITIONS;OPTIONS" ${ARGN})
   set(dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR})
   set(sources "")
+  # lock.c, safe.c, sync.c, shard.c: libmap_sync and libmap_shard (<libmap/sync.h>)
   foreach(s access.c alloc.c retire.c assign.c delete.c detect.c grow.c iter.c layout.c map.c
-            rand.c registry.c trace.c trace_load.c gdb_autoload.c)
+            rand.c registry.c trace.c trace_load.c gdb_autoload.c
+            lock.c safe.c sync.c shard.c)
     list(APPEND sources ${dir}/src/${s})
   endforeach()
   add_library(${name} ${type} ${sources})

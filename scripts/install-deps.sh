@@ -16,8 +16,9 @@ PACKAGES=(
     cmake gcc g++ make pkg-config
     # the map: XXH3 (header-only use), GLib for the benchmark comparison
     libxxhash-dev libglib2.0-dev
-    # benchmark: Go 1.19's classic map, side by side
-    golang-go
+    # benchmark: Go 1.19's classic map, side by side; absl::flat_hash_map,
+    # a peer of libmap_sync / libmap_shard (bench/safe/)
+    golang-go libabsl-dev
     # tracepoints and libmap-record
     liblttng-ust-dev lttng-tools
     # viewer: babeltrace2 plugin and command, Python bindings for tests

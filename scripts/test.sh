@@ -7,7 +7,12 @@
 #      in build/, and its default ctest suite
 #   3. ASan+UBSan build (-DLIBMAP_SANITIZE=address,undefined) in
 #      build-asan/, and its default ctest suite
-#   4. the bounded benchmark run, `ctest -L bench`, in the release build
+#   4. ThreadSanitizer build (-DLIBMAP_SANITIZE=thread; TSan cannot share a
+#      build with ASan) in build-tsan/: only the library and the tests
+#      labelled `tsan` (target tsan-tests: libmap_sync/libmap_shard's tests
+#      and the race_no_false_positive runs, correct multi-threaded use),
+#      and `ctest -L tsan` there; any TSan report fails the test
+#   5. the bounded benchmark run, `ctest -L bench`, in the release build
 #      (a failure when no test carries that label)
 #
 # Every stage runs even when an earlier one failed; the exit status is
@@ -20,11 +25,13 @@
 # (tests that cannot run under ASan, e.g. under valgrind). Run them by hand
 # with `ctest --test-dir build -L long`.
 #
-# Usage: scripts/test.sh [--build-dir DIR] [--asan-dir DIR] [--jobs N]
-#                        [--no-asan] [--no-bench] [--skip-deps]
-# Environment: LIBMAP_BUILD_DIR, LIBMAP_ASAN_BUILD_DIR, LIBMAP_TEST_JOBS,
-#   LIBMAP_BUILD_TYPE, LIBMAP_TEST_TIMEOUT (default per-test seconds),
-#   LIBMAP_SKIP_DEPS=1, LIBMAP_NO_ASAN=1, LIBMAP_NO_BENCH=1.
+# Usage: scripts/test.sh [--build-dir DIR] [--asan-dir DIR] [--tsan-dir DIR]
+#                        [--jobs N] [--no-asan] [--no-tsan] [--no-bench]
+#                        [--skip-deps]
+# Environment: LIBMAP_BUILD_DIR, LIBMAP_ASAN_BUILD_DIR, LIBMAP_TSAN_BUILD_DIR,
+#   LIBMAP_TEST_JOBS, LIBMAP_BUILD_TYPE, LIBMAP_TEST_TIMEOUT (default
+#   per-test seconds), LIBMAP_SKIP_DEPS=1, LIBMAP_NO_ASAN=1, LIBMAP_NO_TSAN=1,
+#   LIBMAP_NO_BENCH=1.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,20 +39,24 @@ cd "$ROOT"
 
 BUILD_DIR=${LIBMAP_BUILD_DIR:-build}
 ASAN_DIR=${LIBMAP_ASAN_BUILD_DIR:-build-asan}
+TSAN_DIR=${LIBMAP_TSAN_BUILD_DIR:-build-tsan}
 JOBS=${LIBMAP_TEST_JOBS:-2}
 BUILD_TYPE=${LIBMAP_BUILD_TYPE:-RelWithDebInfo}
 TIMEOUT=${LIBMAP_TEST_TIMEOUT:-900}
 NO_ASAN=${LIBMAP_NO_ASAN:-0}
+NO_TSAN=${LIBMAP_NO_TSAN:-0}
 NO_BENCH=${LIBMAP_NO_BENCH:-0}
 SKIP_DEPS=${LIBMAP_SKIP_DEPS:-0}
 
-usage() { sed -n '23,27p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '/^# Usage:/,/^#   LIBMAP_NO_BENCH/p' "$0" | sed 's/^# \{0,1\}//'; }
 while (($#)); do
     case "$1" in
         --build-dir) BUILD_DIR=$2; shift 2 ;;
         --asan-dir) ASAN_DIR=$2; shift 2 ;;
+        --tsan-dir) TSAN_DIR=$2; shift 2 ;;
         --jobs|-j) JOBS=$2; shift 2 ;;
         --no-asan) NO_ASAN=1; shift ;;
+        --no-tsan) NO_TSAN=1; shift ;;
         --no-bench) NO_BENCH=1; shift ;;
         --skip-deps) SKIP_DEPS=1; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -93,17 +104,23 @@ run_ctest() {
     fi
 }
 
-# configure_and_build STAGE DIR CMAKE-ARGS... ; returns non-zero on failure.
+# configure_and_build STAGE DIR [--target T] CMAKE-ARGS... ; builds
+# everything, or only target T; returns non-zero on failure.
 configure_and_build() {
     local stage=$1 dir=$2
     shift 2
+    local target=()
+    if [[ "${1:-}" == --target ]]; then
+        target=(--target "$2")
+        shift 2
+    fi
     say "configure ($stage): $dir"
     if ! cmake -S "$ROOT" -B "$dir" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" "$@"; then
         fail_stage "configure $stage"
         return 1
     fi
     say "build ($stage)"
-    if ! cmake --build "$dir" -j "$JOBS"; then
+    if ! cmake --build "$dir" -j "$JOBS" "${target[@]}"; then
         fail_stage "build $stage"
         return 1
     fi
@@ -143,7 +160,17 @@ if [[ "$NO_ASAN" != 1 ]]; then
     fi
 fi
 
-# 4. bounded benchmark run (serial: benchmarks must not share the cores)
+# 4. ThreadSanitizer build of the library and the multi-threaded tests
+if [[ "$NO_TSAN" != 1 ]]; then
+    if configure_and_build tsan "$TSAN_DIR" --target tsan-tests -DLIBMAP_SANITIZE=thread \
+            -DLIBMAP_BUILD_BENCH=OFF; then
+        # halt_on_error: the first report ends the test with a failure
+        TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
+            run_ctest tsan "$TSAN_DIR" -j "$JOBS" -L '^tsan$' --no-tests=error
+    fi
+fi
+
+# 5. bounded benchmark run (serial: benchmarks must not share the cores)
 if [[ "$BENCH" == ON && "$RELEASE_OK" == 1 ]]; then
     run_ctest bench "$BUILD_DIR" -j 1 -L '^bench$'
 fi

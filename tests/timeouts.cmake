@@ -134,6 +134,28 @@ set(LIBMAP_TEST_QUIET_SECONDS
   race_no_false_positive_sem 0.7
   race_read_write 0.3
   race_write_write 0.7
+  safe_api 0.1
+  safe_shard_internals 0.2
+  safe_demo_fixed_grow_shard 0.6
+  safe_demo_fixed_grow_sync 0.4
+  safe_demo_fixed_iter-write_shard 0.4
+  safe_demo_fixed_iter-write_sync 0.6
+  safe_demo_fixed_read-write_shard 0.3
+  safe_demo_fixed_read-write_sync 0.3
+  safe_demo_fixed_write-write_shard 0.5
+  safe_demo_fixed_write-write_sync 0.6
+  safe_model_lock_pthread-wp_shard_8 0.5
+  safe_model_lock_pthread-wp_sync_8 0.5
+  safe_model_lock_pthread_shard_8 0.5
+  safe_model_lock_pthread_sync_8 0.5
+  safe_model_shard_1 0.2
+  safe_model_shard_2 0.3
+  safe_model_shard_4 0.2
+  safe_model_shard_8 0.5
+  safe_model_sync_1 0.1
+  safe_model_sync_2 0.3
+  safe_model_sync_4 0.4
+  safe_model_sync_8 0.3
   stacks_cxx_race_O0 6.5
   stacks_cxx_race_O2 6.5
   stacks_cxx_race_O3 6.5

@@ -5,17 +5,14 @@
  */
 #include "detect.h"
 #include "find.h"
+#include "hashed.h"
 #include "trace.h"
 
-static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, void *value_out,
-                                      int kind)
+/* The lookup with the key's hash computed by the caller (lookup_impl, or
+ * libmap_shard: hashed.h). */
+static ALWAYS_INLINE bool lookup_hashed_impl(const struct libmap *m, const void *key,
+                                             uint64_t hash, void *value_out, int kind)
 {
-    /* The key is hashed before the entry check, as a writer does: the
-     * word read by the check then need not survive an out-of-line hash
-     * call (strings, bytes), which costs spills on the lookup's fast path.
-     * A write racing the hash (a clear changes the seed) is caught by the
-     * end check all the same. */
-    uint64_t hash = m->count != 0 ? key_hash(m, key, kind) : 0;
     uint64_t w0 = read_check(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP);
     /* traced: runs the lookup in trace.c, then the end check */
     LIBMAP_TRACE_LOOKUP(m, key, value_out, kind, w0);
@@ -29,6 +26,37 @@ static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, v
         copy_value(value_out, value_data(m, slot_value_k(m, b, i, kind)), m->t.value_size);
     read_end(m, LIBMAP_PANIC_READ_WRITE, LIBMAP_OP_LOOKUP, w0);
     return true;
+}
+
+bool map_lookup_hashed(const struct libmap *m, const void *key, uint64_t hash, void *value_out)
+{
+    switch (m->t.key_kind) {
+    case LIBMAP_KEY_U64:
+        return lookup_hashed_impl(m, key, hash, value_out, LIBMAP_KEY_U64);
+    case LIBMAP_KEY_U32:
+        return lookup_hashed_impl(m, key, hash, value_out, LIBMAP_KEY_U32);
+    case LIBMAP_KEY_STRING:
+        return lookup_hashed_impl(m, key, hash, value_out, LIBMAP_KEY_STRING);
+    default:
+        return lookup_hashed_impl(m, key, hash, value_out, LIBMAP_KEY_BYTES);
+    }
+}
+
+uint64_t map_key_hash(const struct libmap *m, const void *key)
+{
+    return key_hash(m, key, KIND_DYNAMIC);
+}
+
+static ALWAYS_INLINE bool lookup_impl(const struct libmap *m, const void *key, void *value_out,
+                                      int kind)
+{
+    /* The key is hashed before the entry check, as a writer does: the
+     * word read by the check then need not survive an out-of-line hash
+     * call (strings, bytes), which costs spills on the lookup's fast path.
+     * A write racing the hash (a clear changes the seed) is caught by the
+     * end check all the same. */
+    uint64_t hash = m->count != 0 ? key_hash(m, key, kind) : 0;
+    return lookup_hashed_impl(m, key, hash, value_out, kind);
 }
 
 bool libmap_lookup(const libmap *m, const void *key, void *value_out)

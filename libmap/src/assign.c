@@ -11,6 +11,7 @@
  */
 #include "detect.h"
 #include "find.h"
+#include "hashed.h"
 #include "trace.h"
 
 /* Storage allocated for a new entry before the slot is written. */
@@ -139,9 +140,11 @@ static ALWAYS_INLINE int insert_new(struct libmap *m, uint8_t *b, unsigned i, ui
     return LIBMAP_INSERTED;
 }
 
-static ALWAYS_INLINE int assign_impl(struct libmap *m, const void *key, const void *value, int kind)
+/* The assign with the key's hash already computed (by assign_impl, or by
+ * libmap_shard, which hashes once to choose the shard: hashed.h). */
+static ALWAYS_INLINE int assign_hashed_impl(struct libmap *m, const void *key, uint64_t hash,
+                                            const void *value, int kind)
 {
-    uint64_t hash = key_hash(m, key, kind);
     LIBMAP_TRACE_START(assign, t0);
     uint64_t mine = write_begin(m, LIBMAP_OP_ASSIGN);
     int rc;
@@ -212,6 +215,25 @@ out:
     LIBMAP_TRACE_ASSIGN(m, hash, rc, t0);
     write_end(m, mine);
     return rc;
+}
+
+static ALWAYS_INLINE int assign_impl(struct libmap *m, const void *key, const void *value, int kind)
+{
+    return assign_hashed_impl(m, key, key_hash(m, key, kind), value, kind);
+}
+
+int map_assign_hashed(struct libmap *m, const void *key, uint64_t hash, const void *value)
+{
+    switch (m->t.key_kind) {
+    case LIBMAP_KEY_U64:
+        return assign_hashed_impl(m, key, hash, value, LIBMAP_KEY_U64);
+    case LIBMAP_KEY_U32:
+        return assign_hashed_impl(m, key, hash, value, LIBMAP_KEY_U32);
+    case LIBMAP_KEY_STRING:
+        return assign_hashed_impl(m, key, hash, value, LIBMAP_KEY_STRING);
+    default:
+        return assign_hashed_impl(m, key, hash, value, LIBMAP_KEY_BYTES);
+    }
 }
 
 int libmap_assign(libmap *m, const void *key, const void *value)

@@ -12,6 +12,7 @@
  */
 #include "detect.h"
 #include "find.h"
+#include "hashed.h"
 #include "trace.h"
 
 /* Turn the trailing run of EMPTY_ONE slots ending at (b, i) into EMPTY_REST. */
@@ -42,14 +43,12 @@ static bool key_storage_shared(const struct libmap *m)
            (m->oldbuckets != NULL || m->retired != NULL) && iterators_live(m);
 }
 
-static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind)
+/* The delete with the key's hash computed by the caller. reseed: pick a new
+ * seed when the map becomes empty (Go does; libmap_shard's maps keep the
+ * seed the shard choice depends on: hashed.h). */
+static ALWAYS_INLINE int delete_hashed_impl(struct libmap *m, const void *key, uint64_t hash,
+                                            int kind, bool reseed)
 {
-    if (m->count == 0) {
-        /* Go checks for a concurrent writer even on an empty map. */
-        read_check(m, LIBMAP_PANIC_CONCURRENT_WRITES, LIBMAP_OP_DELETE);
-        return LIBMAP_ABSENT;
-    }
-    uint64_t hash = key_hash(m, key, kind);
     LIBMAP_TRACE_START(delete, t0);
     uint64_t mine = write_begin(m, LIBMAP_OP_DELETE);
     int rc = LIBMAP_ABSENT;
@@ -95,13 +94,41 @@ static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind
     if (last_in_chain)
         mark_empty_rest(m, first, b, i);
     m->count--;
-    if (m->count == 0)
+    if (m->count == 0 && reseed)
         m->hash0 = map_rand(m);
     rc = LIBMAP_DELETED;
 out:
     LIBMAP_TRACE_DELETE(m, hash, rc, t0);
     write_end(m, mine);
     return rc;
+}
+
+static ALWAYS_INLINE int delete_impl(struct libmap *m, const void *key, int kind)
+{
+    if (m->count == 0) {
+        /* Go checks for a concurrent writer even on an empty map. */
+        read_check(m, LIBMAP_PANIC_CONCURRENT_WRITES, LIBMAP_OP_DELETE);
+        return LIBMAP_ABSENT;
+    }
+    return delete_hashed_impl(m, key, key_hash(m, key, kind), kind, true);
+}
+
+int map_delete_hashed(struct libmap *m, const void *key, uint64_t hash)
+{
+    if (m->count == 0) {
+        read_check(m, LIBMAP_PANIC_CONCURRENT_WRITES, LIBMAP_OP_DELETE);
+        return LIBMAP_ABSENT;
+    }
+    switch (m->t.key_kind) {
+    case LIBMAP_KEY_U64:
+        return delete_hashed_impl(m, key, hash, LIBMAP_KEY_U64, false);
+    case LIBMAP_KEY_U32:
+        return delete_hashed_impl(m, key, hash, LIBMAP_KEY_U32, false);
+    case LIBMAP_KEY_STRING:
+        return delete_hashed_impl(m, key, hash, LIBMAP_KEY_STRING, false);
+    default:
+        return delete_hashed_impl(m, key, hash, LIBMAP_KEY_BYTES, false);
+    }
 }
 
 int libmap_delete(libmap *m, const void *key)

@@ -282,7 +282,17 @@ static inline bool growing(const struct libmap *m) { return m->oldbuckets != NUL
  * sees the new (larger) array, and one that sees the old B indexes either
  * array in range, even when it races the growth (no instruction on x86). */
 static inline uint8_t map_B(const struct libmap *m) { return __atomic_load_n(&m->B, __ATOMIC_ACQUIRE); }
-static inline bool same_size_grow(const struct libmap *m) { return m->flags & F_SAME_SIZE_GROW; }
+/* Readers (lookups, iterator steps) read flags while other readers may be
+ * setting the iterator bits in libmap_iter_init (an atomic OR: several
+ * threads may start iterating at once under a read lock), so this load is
+ * atomic too: relaxed, a plain byte load on x86 and arm64. A plain load
+ * there is a data race in C11 terms, and ThreadSanitizer reported it on
+ * correctly locked use (tests/race, rwlock mode). Writers, exclusive, read
+ * and write flags plainly. */
+static inline bool same_size_grow(const struct libmap *m)
+{
+    return __atomic_load_n(&m->flags, __ATOMIC_RELAXED) & F_SAME_SIZE_GROW;
+}
 /* Number of buckets before the current growth started. */
 static inline size_t noldbuckets(const struct libmap *m)
 {

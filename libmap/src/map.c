@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include "detect.h"
+#include "hashed.h"
 #include "trace.h"
 
 /* The default allocator: malloc, except that large blocks (bucket arrays)
@@ -182,10 +183,10 @@ static void clear_arrays(struct libmap *m)
         retire_chains(m, m->buckets);
 }
 
-void libmap_clear(libmap *m)
+/* clear; reseed: pick a new seed (libmap_clear) or keep it (libmap_shard's
+ * maps: hashed.h). */
+static void clear_impl(struct libmap *m, bool reseed)
 {
-    if (m == NULL)
-        return;
     LIBMAP_TRACE_START(clear, t0);
     uint64_t mine = write_begin(m, LIBMAP_OP_CLEAR);
     clear_arrays(m);
@@ -206,10 +207,28 @@ void libmap_clear(libmap *m)
     m->count = 0;
     m->noverflow = 0;
     m->nevacuate = 0;
-    m->hash0 = map_rand(m);
+    if (reseed)
+        m->hash0 = map_rand(m);
     m->clearseq++;
     LIBMAP_TRACE_CLEAR(m, t0);
     write_end(m, mine);
+}
+
+void libmap_clear(libmap *m)
+{
+    if (m == NULL)
+        return;
+    clear_impl(m, true);
+}
+
+void map_clear_keep_seed(struct libmap *m) { clear_impl(m, false); }
+
+int map_new_seeded(const libmap_config *config, uint64_t seed, struct libmap **out)
+{
+    int rc = libmap_new(config, out);
+    if (rc == 0)
+        (*out)->hash0 = seed;
+    return rc;
 }
 
 size_t libmap_len(const libmap *m) { return m == NULL ? 0 : m->count; }
