@@ -5,17 +5,12 @@
 #ifndef LIBMAP_COREDUMP_DEBUGNOTE_H
 #define LIBMAP_COREDUMP_DEBUGNOTE_H
 
-#include <stdint.h>
+#include <libmap/inspect.h>
 
 #include "process.h"
 
-struct libmap_note {
-    uint32_t version;
-    uint64_t layout, panic_record, registry; /* addresses in the process */
-};
-
-/* The module whose file carries the note, with the addresses it gives, or
- * NULL when no module has one. */
-Dwfl_Module *debugnote_find(struct proc *p, struct libmap_note *out);
+/* The module whose file carries the note, with the addresses it gives (in
+ * the process), or NULL (out zeroed) when no module has one. */
+Dwfl_Module *debugnote_find(struct proc *p, struct lmi_note_addrs *out);
 
 #endif

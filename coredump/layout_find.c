@@ -19,7 +19,7 @@ int layout_load(struct lm_layout *l, Dwfl_Module **modp, struct proc *p, struct 
     *modp = NULL;
     uint64_t addr;
     Dwfl_Module *mod = proc_find_symbol(p, "libmap_layout", &addr, NULL, PREFER_LIBRARY);
-    struct libmap_note note = {0};
+    struct lmi_note_addrs note = {0};
     if (mod == NULL) {
         /* no symbol table names it (a stripped static program): the note */
         mod = debugnote_find(p, &note);

@@ -3,7 +3,8 @@
  * libmap's debug contract, from the contract tables of libmap/debug.h (as
  * Linux writes its gdb scripts' constants.py from constants.py.in): the
  * contract's macros, the operations, panic kinds and growth constants, and
- * the fields of struct libmap_layout with their offsets and sizes. Run at
+ * the fields of struct libmap_layout with their offsets and sizes (the
+ * scripts use the names; libmap-inspect decodes the descriptor). Run at
  * build time by gdb-scripts/CMakeLists.txt; tests/gdb's contract_drift
  * checks the result against the header.
  * Usage: gen_contract OUTPUT.py
@@ -101,7 +102,9 @@ int main(int argc, char **argv)
     fprintf(o, "}\n\n");
 
     fprintf(o, "# struct libmap_layout: (field, offset, size) in binary order; fields past\n"
-               "# a descriptor's size field are absent from it (appended later)\n"
+               "# a descriptor's size field are absent from it (appended later). The\n"
+               "# scripts take the names only (libmap-inspect's lmi_layout_value gives\n"
+               "# the values); the tests make a core's descriptor older with the offsets.\n"
                "LAYOUT_SIZE = %zu\nLAYOUT_FIELDS = (\n",
             sizeof(struct libmap_layout));
 #define FIELD(type, field, KIND, a, b)                                                       \

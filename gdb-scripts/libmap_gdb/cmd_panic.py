@@ -19,7 +19,7 @@ def read_record():
     """The panic record as a dict (libmap-inspect's lmi_panic decodes it),
     or None when libmap has not panicked."""
     lay = layout.get()
-    if lay.symbol_address("libmap_panic_record") is None:
+    if lay.panic_addr is None:
         raise LibmapError("libmap: no libmap_panic_record symbol in this program")
     p = inspect_lib.panic(lay)
     if p is None:

@@ -109,10 +109,17 @@ class CDiagnosis(ctypes.Structure):
                 ("map_found_by", ctypes.c_char * 16), ("why_not", ctypes.c_char * 256)]
 
 
+class CNoteAddrs(ctypes.Structure):
+    """struct lmi_note_addrs: what libmap's debug note says."""
+    _fields_ = [("version", _u32), ("layout", _u64), ("panic_record", _u64),
+                ("registry", _u64)]
+
+
 _bucket_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(CBucket))
 
 # the structures lmi_abi_sizes reports, in its order
-ABI_STRUCTS = (_Config, Problem, Stats, CEntry, CMap, CBucket, CPanic, CThread, CDiagnosis)
+ABI_STRUCTS = (_Config, Problem, Stats, CEntry, CMap, CBucket, CPanic, CThread, CDiagnosis,
+               CNoteAddrs)
 
 # Bytes of packed entries fetched per call: the first batch small (a
 # pretty printer shows 200 entries), then growing, so that a printer
@@ -176,6 +183,9 @@ def lib():
                                 ctypes.c_size_t]
     so.lmi_abi_sizes.argtypes = [ctypes.POINTER(ctypes.c_size_t), ctypes.c_size_t]
     so.lmi_abi_sizes.restype = ctypes.c_size_t
+    so.lmi_layout_value.argtypes = [vp, ctypes.c_char_p, ctypes.POINTER(u64)]
+    so.lmi_note_decode.argtypes = [ctypes.c_char_p, ctypes.c_size_t, u64, ctypes.c_int,
+                                   ctypes.POINTER(CNoteAddrs)]
     check_abi(so, path)
     _lib = so
     return so
@@ -215,10 +225,8 @@ class Target:
     def __init__(self, lay=None):
         lay = lay or layout.get()
         so = lib()
-        sym = layout.Layout.symbol_address
         c = _Config(_gdb_read, None, lay.endian == "big", lay.ptr_size, 1, 0,
-                    sym("libmap_layout") or 0, sym("libmap_panic_record") or 0,
-                    sym("libmap_registry") or 0)
+                    lay.layout_addr, lay.panic_addr or 0, lay.registry_addr or 0)
         err = ctypes.create_string_buffer(512)
         h = ctypes.c_void_p()
         if so.lmi_open(ctypes.byref(c), ctypes.byref(h), err, len(err)) != 0:
@@ -236,6 +244,14 @@ class Target:
     def __exit__(self, *exc):
         self.close()
 
+    def layout_values(self, names):
+        """{name: value} of the layout descriptor's fields named (as in
+        struct libmap_layout) that the target's descriptor has."""
+        so = lib()
+        v = ctypes.c_uint64()
+        return {n: v.value for n in names
+                if so.lmi_layout_value(self.h, n.encode(), ctypes.byref(v)) == 0}
+
     def verify(self, addr):
         """Verify the map at addr: a Report."""
         so = lib()
@@ -247,6 +263,16 @@ class Target:
             return Report(so, r)
         finally:
             so.lmi_report_free(r)
+
+
+def note_decode(raw, addr, big_endian):
+    """{libmap_layout, libmap_panic_record, libmap_registry: address} from
+    libmap's note among the ELF notes raw (bytes read at addr), or {}."""
+    a = CNoteAddrs()
+    if lib().lmi_note_decode(raw, len(raw), addr, int(big_endian), ctypes.byref(a)) != 1:
+        return {}
+    return {"libmap_layout": a.layout, "libmap_panic_record": a.panic_record,
+            "libmap_registry": a.registry}
 
 
 def _bytes(p, n):

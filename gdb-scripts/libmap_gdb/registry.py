@@ -9,6 +9,6 @@ from .memory import LibmapError
 def map_addresses():
     """(addresses, problem): every map of the registry, in list order."""
     lay = layout.get()
-    if lay.symbol_address("libmap_registry") is None:
+    if lay.registry_addr is None:
         raise LibmapError("libmap: no libmap_registry symbol in this program")
     return inspect_lib.registry(lay)

@@ -229,3 +229,8 @@ int lmi_registry(lmi_target *t, uint64_t **maps, size_t *n, char *problem, size_
     snprintf(problem, problemlen, "%s", ri.error);
     return 0;
 }
+
+int lmi_layout_value(const lmi_target *t, const char *field, uint64_t *out)
+{
+    return field == NULL ? -1 : layout_value(&t->lay, field, out);
+}

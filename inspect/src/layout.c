@@ -138,13 +138,15 @@ int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_
     uint32_t version = (uint32_t)lmi_uint(mem, raw + 8, 4);
     uint32_t size = (uint32_t)lmi_uint(mem, raw + 12, 4);
     if (magic != LIBMAP_LAYOUT_MAGIC) {
-        snprintf(err, errlen, "libmap_layout at 0x%" PRIx64 " has bad magic 0x%016" PRIx64, addr,
-                 magic);
+        snprintf(err, errlen,
+                 "libmap_layout at 0x%" PRIx64 " has bad magic 0x%016" PRIx64
+                 " (not libmap's layout descriptor)",
+                 addr, magic);
         return -1;
     }
     if (version != LIBMAP_LAYOUT_VERSION) {
         snprintf(err, errlen,
-                 "libmap_layout version %u is not supported (this analyzer reads version %u)",
+                 "libmap_layout version %u is not supported (libmap-inspect reads version %u)",
                  version, (unsigned)LIBMAP_LAYOUT_VERSION);
         return -1;
     }
@@ -185,3 +187,17 @@ int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_
     return check(l, err, errlen);
 }
 
+
+int layout_value(const struct lm_layout *l, const char *field, uint64_t *out)
+{
+#define VALUE(type, f, KIND, a, b)                                                           \
+    if (strcmp(field, #f) == 0) {                                                            \
+        if (offsetof(struct libmap_layout, f) + sizeof(type) > l->d.size)                    \
+            return -1;                                                                       \
+        *out = l->d.f;                                                                       \
+        return 0;                                                                            \
+    }
+    LIBMAP_LAYOUT_FIELDS(VALUE)
+#undef VALUE
+    return -1;
+}

@@ -38,4 +38,9 @@ struct lm_layout {
 int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_t addr,
                 char *err, size_t errlen);
 
+/* The field of the descriptor named field (its name in struct
+ * libmap_layout) as read: 0, or -1 when there is no such field or the
+ * target's descriptor is too short to have it (lmi_layout_value). */
+int layout_value(const struct lm_layout *l, const char *field, uint64_t *out);
+
 #endif

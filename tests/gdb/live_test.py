@@ -3,7 +3,8 @@
 # fixture_ready() (maps mid doubling, mid same-size growth, under a live
 # iterator, ...; one thread parked inside libmap_assign_u64), then compares
 # everything with the expected content the program printed (check_maps.py),
-# and checks `libmap threads` and `libmap maps` on the parked writer.
+# and checks `libmap threads` and `libmap maps` on the parked writer, and
+# the one-line errors for a layout descriptor made bad in the process.
 
 import os
 import re
@@ -18,6 +19,45 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_maps  # noqa: E402
 
 t = check_maps.Tally()
+
+
+def check_bad_descriptor():
+    """A layout descriptor that is not libmap's, or of another version, is
+    refused with one line naming what is wrong (libmap-inspect's lmi_open
+    checks it); restored, the scripts read the maps again."""
+    from libmap_gdb import contract, layout
+    addr, endian = layout.get().layout_addr, layout.get().endian
+    at = {name: (off, size) for name, off, size in contract.LAYOUT_FIELDS}
+    inf = gdb.selected_inferior()
+
+    def patch(field, value):
+        off, size = at[field]
+        old = inf.read_memory(addr + off, size).tobytes()
+        inf.write_memory(addr + off, value.to_bytes(size, endian))
+        return old
+
+    for field, value, want in (
+            ("magic", 0x1122334455667788,
+             "libmap: libmap_layout at %#x has bad magic 0x1122334455667788 (not libmap's "
+             "layout descriptor)" % addr),
+            ("version", contract.MACROS["LIBMAP_LAYOUT_VERSION"] + 1,
+             "libmap: libmap_layout version %d is not supported (libmap-inspect reads "
+             "version %d)" % (contract.MACROS["LIBMAP_LAYOUT_VERSION"] + 1,
+                              contract.MACROS["LIBMAP_LAYOUT_VERSION"]))):
+        old = patch(field, value)
+        try:
+            for fresh in (False, True):  # a Target opened anew, then the Layout too
+                if fresh:
+                    layout._invalidate()
+                out, err = check_maps.run_err("libmap maps")
+                t.check(err == want, "a descriptor with a bad %s is refused (%s)"
+                        % (field, "new layout" if fresh else "cached layout"), str(err or out))
+        finally:
+            inf.write_memory(addr + at[field][0], old)
+    layout._invalidate()
+    out, err = check_maps.run_err("libmap maps")
+    t.check(err is None and "(libmap *)" in out, "the restored descriptor is read again",
+            str(err or out))
 gdb.execute("source " + os.environ["LIBMAP_GDB_SCRIPT"])
 tmp = tempfile.mkdtemp(prefix="libmap-gdb-live.")
 exp = os.path.join(tmp, "expected.txt")
@@ -48,6 +88,7 @@ try:
     out, err = check_maps.run_err("libmap panic")
     t.check(err == "libmap: no panic recorded (libmap_panic_record is empty)",
             "libmap panic without a panic", str(err or out))
+    check_bad_descriptor()
 except Exception as e:  # a failure of the test itself must not hang the run
     import traceback
     traceback.print_exc()

@@ -300,11 +300,12 @@ static void test_abi_sizes(void)
         sizeof(struct lmi_target_config), sizeof(struct lmi_problem), sizeof(struct lmi_stats),
         sizeof(struct lmi_entry),         sizeof(struct lmi_map),     sizeof(struct lmi_bucket),
         sizeof(struct lmi_panic),         sizeof(struct lmi_thread),  sizeof(struct lmi_diagnosis),
+        sizeof(struct lmi_note_addrs),
     };
     size_t got[16] = {0};
-    CHECK_EQ(lmi_abi_sizes(got, 16), 9);
-    CHECK(memcmp(got, want, sizeof want) == 0 && got[9] == 0);
-    CHECK_EQ(lmi_abi_sizes(NULL, 0), 9);
+    CHECK_EQ(lmi_abi_sizes(got, 16), 10);
+    CHECK(memcmp(got, want, sizeof want) == 0 && got[10] == 0);
+    CHECK_EQ(lmi_abi_sizes(NULL, 0), 10);
 }
 
 int main(void)

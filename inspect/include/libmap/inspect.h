@@ -54,6 +54,16 @@ typedef struct lmi_target lmi_target;
 int lmi_open(const struct lmi_target_config *c, lmi_target **out, char *err, size_t errlen);
 void lmi_close(lmi_target *t);
 
+/* A field of the target's layout descriptor (struct libmap_layout in
+ * <libmap/debug.h>, named as there: "bucket_cnt", "empty_rest",
+ * "key_kind_string", "map_magic", ...), as lmi_open decoded and checked
+ * it, in *out. Returns 0, or -1 for a name the descriptor does not have
+ * or a field appended after the target's libmap was built (the
+ * descriptor's size does not cover it). For tools that show what the
+ * constants mean (tophash markers, key kinds) without decoding the
+ * descriptor themselves. */
+int lmi_layout_value(const lmi_target *t, const char *field, uint64_t *out);
+
 /* One invariant that does not hold (or memory that could not be read). */
 struct lmi_problem {
     const char *check;   /* short name (docs/coredump-json.md, "verify") */
@@ -298,10 +308,29 @@ int lmi_diagnose(lmi_target *t, int signo, int32_t crashed_tid, const struct lmi
  * "assign", "libmap_iter_next": "iterate"), NULL for any other. */
 const char *lmi_function_op(const char *function);
 
+/* libmap's debug note (<libmap/debug.h>, LIBMAP_NOTE_TYPE): where it
+ * says libmap_layout, libmap_panic_record and libmap_registry are. */
+struct lmi_note_addrs {
+    uint32_t version;         /* the note's (LIBMAP_NOTE_VERSION) */
+    uint64_t layout, panic_record, registry;
+};
+
+/* Find and decode libmap's note among the ELF notes of bytes (len bytes,
+ * a SHT_NOTE section or PT_NOTE segment as the target has it, 4-byte
+ * aligned records in its byte order) loaded at address addr: the note's
+ * offsets are relative to their own addresses. Notes of other names,
+ * types or versions, and one whose descriptor is short or runs past len,
+ * are passed over. Returns 1 with *out filled, or 0 (*out zeroed) when
+ * none is libmap's. Needs no target: a tool calls it before lmi_open to
+ * find layout_addr in a program without symbols. */
+int lmi_note_decode(const void *bytes, size_t len, uint64_t addr, int big_endian,
+                    struct lmi_note_addrs *out);
+
 /* sizeof of the public structures, in this order: lmi_target_config,
  * lmi_problem, lmi_stats, lmi_entry, lmi_map, lmi_bucket, lmi_panic,
- * lmi_thread, lmi_diagnosis. Returns how many there are; fills at most n
- * of sizes. For bindings (the gdb scripts' ctypes) to check their copies. */
+ * lmi_thread, lmi_diagnosis, lmi_note_addrs. Returns how many there are;
+ * fills at most n of sizes. For bindings (the gdb scripts' ctypes) to
+ * check their copies. */
 size_t lmi_abi_sizes(size_t *sizes, size_t n);
 
 #ifdef __cplusplus
