@@ -4,8 +4,11 @@
  * its hash selects (in the old array with the old mask while its old bucket
  * is not evacuated) with the matching tophash, once; overflow chains end
  * without cycles or sharing; evacuation marks agree with nevacuate and a
- * new bucket holds nothing while its old bucket is unevacuated; emptyRest
- * is honest; noverflow is exact below B = 16. Each failure names the array,
+ * new bucket is untouched while its old bucket is unevacuated; emptyRest
+ * is honest; noverflow is exact below B = 16; the preallocated overflow
+ * area is free from next_overflow on. Byte maps with user callbacks are
+ * placed and compared with the host's callbacks when the target is this
+ * process (lmi_set_host_callbacks), else their placement is not checked. Each failure names the array,
  * bucket, chain position and slot. Occupancy statistics come from the same
  * pass. Large maps are verified in slices of the current bucket array, one
  * thread per CPU but one (libmap-coredump's unwinder runs alongside; the
