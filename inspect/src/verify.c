@@ -40,8 +40,8 @@ struct verifier {
     struct slot_reader sr;
     verify_progress_fn progress;
     const char *phase;
-    int hash_known;
-    int host_hash;           /* hashed by the host's callback (an in-process target) */
+    int hash_known;          /* keys hashed with XXH3 (no user hash callback) */
+    int host_hash;           /* else by the host's callback (an in-process target) */
     int host_equal;          /* keys compared by the host's callback */
     uint64_t mask_new, mask_old, seed;
     uint8_t *old_states;
@@ -243,8 +243,6 @@ static __attribute__((noinline, cold)) void report_destination(struct verifier *
  * length dispatch folds away. */
 static inline uint64_t key_hash(const struct verifier *v, const struct slot_key *k)
 {
-    if (v->host_hash)
-        return v->mem->host_hash(v->mem->host_ctx, v->m->addr, k->data, k->len, v->seed);
     switch (k->len) {
     case 4:
         return XXH3_64bits_withSeed(k->data, 4, v->seed);
@@ -268,8 +266,10 @@ static inline void live_slot(struct verifier *v, const struct bref *r, const uin
         return;
     }
     uint64_t hash;
-    if (v->hash_known) {
-        hash = key_hash(v, &k);
+    if (v->hash_known || v->host_hash) {
+        hash = v->hash_known ? key_hash(v, &k)
+                             : v->mem->host_hash(v->mem->host_ctx, v->m->addr, k.data, k.len,
+                                                 v->seed);
         if (((hash & (r->old ? v->mask_old : v->mask_new)) != r->index) |
             (slot_tophash(v->l, hash) != top))
             report_placement(v, r, i, &k, hash, top);
@@ -501,6 +501,15 @@ static void prealloc_checks(struct verifier *v)
         return;
     /* never more free buckets than base ones, nor than the target holds */
     uint64_t cap = nb < v->mem->extent / bs ? nb : v->mem->extent / bs;
+    /* The area's end is what is being looked for: reading ahead in bulk
+     * (a stream) is for a reader that says how much it holds (a core's
+     * read_span); a plain callback (this process's own memory, for one)
+     * is asked for one bucket at a time. */
+    struct lmi_stream stream;
+    lmi_stream_init(&stream, v->mem);
+    int bulk = v->mem->ops->read_span != NULL && cap <= (UINT64_MAX - next) / bs;
+    if (bulk)
+        stream.end = next + cap * bs; /* read nothing past the longest area */
     uint64_t a = next, n = 0;
     for (;; a += bs, n++) {
         if (n >= cap || a > UINT64_MAX - bs) {
@@ -510,7 +519,8 @@ static void prealloc_checks(struct verifier *v)
             break;
         }
         struct lmi_fault f;
-        const uint8_t *b = lmi_get(v->mem, a, bs, scratch, &f);
+        const uint8_t *b = bulk ? lmi_stream_get(&stream, a, bs, scratch, &f)
+                                : lmi_get(v->mem, a, bs, scratch, &f);
         if (b == NULL) {
             vfail(v, "unreadable", 0, -1, -1, -1, a, 1,
                   "free preallocated bucket 0x%" PRIx64 " is %s", a, lmi_status_str(f.status));
@@ -533,6 +543,7 @@ static void prealloc_checks(struct verifier *v)
             break;
         }
     }
+    lmi_stream_free(&stream);
     free(scratch);
 }
 
@@ -550,8 +561,7 @@ static void verifier_init(struct verifier *v, struct vresult *res, const struct 
     v->old_states = old_states;
     slots_init(&v->sr, m, l, mem);
     v->hash_known = map_hash_known(m, l);
-    if (!v->hash_known && m->key_kind == l->d.key_kind_bytes && mem->host_hash != NULL)
-        v->hash_known = v->host_hash = 1;
+    v->host_hash = !v->hash_known && m->key_kind == l->d.key_kind_bytes && mem->host_hash != NULL;
     v->host_equal = m->key_kind == l->d.key_kind_bytes && mem->host_equal != NULL;
     v->seed = m->hash0;
     v->cnt = l->d.bucket_cnt;
@@ -625,24 +635,52 @@ static void merge_result(struct vresult *into, struct vresult *part)
 }
 
 /* Overflow buckets seen by two parts belong to two chains (reported once
- * per chain, as the single-threaded walk does). */
+ * per chain, as the single-threaded walk does, in bucket order). */
+struct shared_hit {
+    uint64_t id, addr, other;
+};
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const struct shared_hit *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
 static void merge_seen(struct verifier *v, struct addrset *into, struct addrset *part)
 {
-    struct addrset reported;
-    addrset_init(&reported, part->len + 1);
-    for (size_t i = 0; i < part->cap; i++) {
-        if (part->keys[i] == 0)
+    struct shared_hit *hits = NULL;
+    size_t n = 0, cap = 0;
+    struct addrset_iter it;
+    addrset_iter_init(&it, part);
+    uint64_t addr, id;
+    while (addrset_next(&it, &addr, &id)) {
+        uint64_t other;
+        if (addrset_put(into, addr, id, &other) != 1 || other == id)
             continue;
-        uint64_t other, id = part->vals[i];
-        if (addrset_put(into, part->keys[i], id, &other) == 1 && other != id &&
-            addrset_put(&reported, id | (UINT64_C(1) << 62), 0, NULL) == 0)
-            vfail(v, "shared_overflow", (int)(id >> 63), (int64_t)(id & ~(UINT64_C(1) << 63)),
-                  -1, -1, part->keys[i], 0,
-                  "overflow bucket 0x%" PRIx64 " is also in the chain of %s bucket %" PRIu64,
-                  part->keys[i], (other >> 63) ? "old" : "current",
-                  other & ~(UINT64_C(1) << 63));
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            struct shared_hit *nh = realloc(hits, nc * sizeof *nh);
+            if (nh == NULL)
+                continue; /* out of memory: this one goes unreported */
+            hits = nh;
+            cap = nc;
+        }
+        hits[n++] = (struct shared_hit){id, addr, other};
     }
-    addrset_free(&reported);
+    if (n > 1)
+        qsort(hits, n, sizeof *hits, cmp_hit);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && hits[i].id == hits[i - 1].id)
+            continue;
+        uint64_t idx = hits[i].id & ~(UINT64_C(1) << 63);
+        vfail(v, "shared_overflow", (int)(hits[i].id >> 63), (int64_t)idx, -1, -1, hits[i].addr,
+              0, "overflow bucket 0x%" PRIx64 " is also in the chain of %s bucket %" PRIu64,
+              hits[i].addr, (hits[i].other >> 63) ? "old" : "current",
+              hits[i].other & ~(UINT64_C(1) << 63));
+    }
+    free(hits);
 }
 
 /* Slices of the current array: threads (0: one per CPU but one, the
@@ -758,7 +796,7 @@ void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_lay
         verifier_free(&v);
         return;
     }
-    res->placement_checked = v.hash_known;
+    res->placement_checked = v.hash_known || v.host_hash;
     map_level_checks(&v);
     prealloc_checks(&v);
     if (m->growing)
