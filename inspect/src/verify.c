@@ -301,14 +301,14 @@ static __attribute__((noinline)) void prealloc_bucket(struct verifier *v, const 
     uint64_t bs = v->m->bucket_size;
     if ((r->addr - v->pre_lo) % bs != 0)
         FAIL_AT(v, "overflow_pointer", r, -1,
-              "overflow bucket 0x%" PRIx64 " is not on a bucket boundary of the "
-              "preallocated area (from 0x%" PRIx64 ")",
-              r->addr, v->pre_lo);
+                "overflow bucket 0x%" PRIx64 " is not on a bucket boundary of the "
+                "preallocated area (from 0x%" PRIx64 ")",
+                r->addr, v->pre_lo);
     else if (r->addr >= v->free_lo)
         FAIL_AT(v, "next_overflow", r, -1,
-              "overflow bucket 0x%" PRIx64 " is in the free preallocated area "
-              "(next_overflow 0x%" PRIx64 "): it was never handed out",
-              r->addr, v->free_lo);
+                "overflow bucket 0x%" PRIx64 " is in the free preallocated area "
+                "(next_overflow 0x%" PRIx64 "): it was never handed out",
+                r->addr, v->free_lo);
 }
 
 /* A current bucket whose old bucket is not evacuated yet must be as the
