@@ -496,20 +496,21 @@ static void prealloc_checks(struct verifier *v)
               next, nb, v->pre_lo);
         return;
     }
-    uint8_t *scratch = malloc(bs);
+    /* The area's end is what is being looked for, so a plain read callback
+     * (this process's own memory ends there) is asked for one bucket at a
+     * time. A reader that hands out its own bytes (a mapped core: ops->get)
+     * is asked for up to PREALLOC_CHUNK buckets at once, and for one when
+     * that fails; copying the area through a stream instead cost 15-30%
+     * more CPU time on a 1M-entry core. */
+#define PREALLOC_CHUNK 64
+    uint64_t per = v->mem->ops->get != NULL ? PREALLOC_CHUNK : 1;
+    uint8_t *scratch = malloc(per * bs);
     if (scratch == NULL)
         return;
     /* never more free buckets than base ones, nor than the target holds */
     uint64_t cap = nb < v->mem->extent / bs ? nb : v->mem->extent / bs;
-    /* The area's end is what is being looked for: reading ahead in bulk
-     * (a stream) is for a reader that says how much it holds (a core's
-     * read_span); a plain callback (this process's own memory, for one)
-     * is asked for one bucket at a time. */
-    struct lmi_stream stream;
-    lmi_stream_init(&stream, v->mem);
-    int bulk = v->mem->ops->read_span != NULL && cap <= (UINT64_MAX - next) / bs;
-    if (bulk)
-        stream.end = next + cap * bs; /* read nothing past the longest area */
+    const uint8_t *chunk = NULL;
+    uint64_t chunk_lo = 0, chunk_hi = 0; /* target addresses chunk holds */
     uint64_t a = next, n = 0;
     for (;; a += bs, n++) {
         if (n >= cap || a > UINT64_MAX - bs) {
@@ -519,8 +520,19 @@ static void prealloc_checks(struct verifier *v)
             break;
         }
         struct lmi_fault f;
-        const uint8_t *b = bulk ? lmi_stream_get(&stream, a, bs, scratch, &f)
-                                : lmi_get(v->mem, a, bs, scratch, &f);
+        if (a < chunk_lo || a >= chunk_hi) {
+            uint64_t k = cap - n < per ? cap - n : per;
+            if (k > 1 && a <= UINT64_MAX - k * bs &&
+                (chunk = lmi_get(v->mem, a, k * bs, scratch, &f)) != NULL) {
+                chunk_lo = a;
+                chunk_hi = a + k * bs;
+            } else {
+                chunk = lmi_get(v->mem, a, bs, scratch, &f);
+                chunk_lo = a;
+                chunk_hi = chunk != NULL ? a + bs : a;
+            }
+        }
+        const uint8_t *b = chunk != NULL ? chunk + (a - chunk_lo) : NULL;
         if (b == NULL) {
             vfail(v, "unreadable", 0, -1, -1, -1, a, 1,
                   "free preallocated bucket 0x%" PRIx64 " is %s", a, lmi_status_str(f.status));
@@ -543,7 +555,6 @@ static void prealloc_checks(struct verifier *v)
             break;
         }
     }
-    lmi_stream_free(&stream);
     free(scratch);
 }
 
