@@ -75,3 +75,7 @@ function(libmap_add_variant name type)
                           ARCHIVE_OUTPUT_DIRECTORY ${V_OUTPUT_DIRECTORY})
   endif()
 endfunction()
+
+# libmap_renamed_copy(): a static variant with its symbols renamed, to be
+# linked beside another copy of libmap (bench/, inspect/)
+include(${CMAKE_CURRENT_LIST_DIR}/renamed.cmake)

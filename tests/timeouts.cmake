@@ -183,6 +183,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   unit.test_inspect 0.3
   unit.test_inspect_layout 0.1
   unit.test_inspect_records 0.3
+  unit.test_invariants 0.1
   unit.test_ops 0.5
   viewer-export-chrome 0.6
   viewer-export-chrome-big 7.3

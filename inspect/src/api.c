@@ -74,6 +74,14 @@ int lmi_open(const struct lmi_target_config *c, lmi_target **out, char *err, siz
 
 void lmi_close(lmi_target *t) { free(t); }
 
+void lmi_set_host_callbacks(lmi_target *t, lmi_host_hash_fn hash, lmi_host_equal_fn equal,
+                            void *ctx)
+{
+    t->mem.host_hash = hash;
+    t->mem.host_equal = equal;
+    t->mem.host_ctx = ctx;
+}
+
 int lmi_verify(lmi_target *t, uint64_t map, unsigned threads, lmi_report **out, char *err,
                size_t errlen)
 {

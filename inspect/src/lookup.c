@@ -109,7 +109,7 @@ int map_lookup(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem
         }
     }
     struct addrset seen;
-    walk_seen_init(&seen, m, mem);
+    walk_seen_init_small(&seen, m, mem); /* one chain */
     struct walk_visitor v = {on_bucket, NULL, on_problem, NULL, &f};
     walk_range(m, l, mem, old, index, index + 1, &seen, &v);
     addrset_free(&seen);

@@ -54,6 +54,11 @@ struct lmi_mem {
     uint64_t extent;    /* at most this many bytes are readable (a core's size):
                            bounds walks and the bytes read behind pointers */
     int serial;         /* the reader must be called from one thread only */
+    /* a target that is this process: a bytes map's user hash and equality
+     * (lmi_target_config; NULL otherwise) */
+    uint64_t (*host_hash)(void *ctx, uint64_t map, const void *key, uint64_t len, uint64_t seed);
+    int (*host_equal)(void *ctx, uint64_t map, const void *a, const void *b, uint64_t len);
+    void *host_ctx;
 };
 
 static inline int lmi_read(struct lmi_mem *m, uint64_t addr, void *buf, size_t len,

@@ -4,8 +4,10 @@
  * only be in the chain its hash selects (anything else is already a
  * placement failure), and while an old bucket is unevacuated its new
  * buckets must be empty (checked), so equal keys in two chains cannot
- * escape notice. With a user hash callback placement cannot be recomputed;
- * the per-chain duplicate check still runs on the key bytes.
+ * escape notice. With a user hash callback placement cannot be recomputed
+ * (unless the target is this process and the host runs the map's
+ * callbacks: lmi_set_host_callbacks); the per-chain duplicate check still
+ * runs, on the key bytes or with the host's equality.
  */
 #include "verify.h"
 
@@ -38,9 +40,15 @@ struct verifier {
     struct slot_reader sr;
     verify_progress_fn progress;
     const char *phase;
-    int hash_known;
+    int hash_known;          /* keys hashed with XXH3 (no user hash callback) */
+    int host_hash;           /* else by the host's callback (an in-process target) */
+    int host_equal;          /* keys compared by the host's callback */
     uint64_t mask_new, mask_old, seed;
     uint8_t *old_states;
+    /* the current array's preallocated overflow area: it starts at pre_lo
+     * (after the base buckets); [free_lo, free_hi) is still free (both 0
+     * when unknown: no next_overflow) */
+    uint64_t pre_lo, free_lo, free_hi;
     /* layout constants, as bytes */
     unsigned cnt;
     uint8_t empty_rest, empty_one, evac_x, evac_y, evac_empty, min_top;
@@ -49,6 +57,7 @@ struct verifier {
     int rest_seen;           /* an emptyRest slot was seen */
     unsigned rest_chain, rest_slot;
     int rest_reported, dest_reported;
+    int dest_pending;        /* a current bucket whose old bucket is unevacuated */
     uint64_t chain_live;
     struct ckey *keys;
     size_t nkeys, capkeys;
@@ -113,6 +122,8 @@ static void chain_begin(struct verifier *v, const struct bref *r, const uint8_t 
     v->alen = 0;
     v->chain_live = 0;
     v->evacuated = r->old && tophash_evacuated(v->l, b[0]);
+    v->dest_pending = !r->old && v->old_states != NULL &&
+                      v->old_states[r->index & v->mask_old] == 2;
     if (r->old) {
         if (v->evacuated)
             v->res->st.evacuated_old++;
@@ -139,13 +150,26 @@ static __attribute__((noinline, cold)) void report_dup(struct verifier *v, const
             c->slot);
 }
 
+/* Whether a key seen earlier in the chain equals k: by its bytes, or by
+ * the map's own equality (an in-process target's host_equal). */
+static inline int same_key(const struct verifier *v, const struct ckey *c,
+                           const struct slot_key *k)
+{
+    if (c->len != k->len)
+        return 0;
+    if (v->host_equal)
+        return v->mem->host_equal(v->mem->host_ctx, v->m->addr, ckey_bytes(v, c), k->data,
+                                  k->len) != 0;
+    return memcmp(ckey_bytes(v, c), k->data, k->len) == 0;
+}
+
 /* Remember the key for the duplicate check; report when seen already. */
 static inline void dup_check(struct verifier *v, const struct bref *r, unsigned slot,
                              const struct slot_key *k, uint64_t hash)
 {
     for (size_t i = 0; i < v->nkeys; i++) {
         struct ckey *c = &v->keys[i];
-        if (c->hash == hash && c->len == k->len && memcmp(ckey_bytes(v, c), k->data, k->len) == 0) {
+        if (c->hash == hash && same_key(v, c, k)) {
             report_dup(v, r, slot, k, c);
             return;
         }
@@ -242,8 +266,10 @@ static inline void live_slot(struct verifier *v, const struct bref *r, const uin
         return;
     }
     uint64_t hash;
-    if (v->hash_known) {
-        hash = key_hash(v, &k);
+    if (v->hash_known || v->host_hash) {
+        hash = v->hash_known ? key_hash(v, &k)
+                             : v->mem->host_hash(v->mem->host_ctx, v->m->addr, k.data, k.len,
+                                                 v->seed);
         if (((hash & (r->old ? v->mask_old : v->mask_new)) != r->index) |
             (slot_tophash(v->l, hash) != top))
             report_placement(v, r, i, &k, hash, top);
@@ -267,15 +293,63 @@ static __attribute__((noinline)) void evacuated_bucket(struct verifier *v, const
     }
 }
 
+/* An overflow bucket of the current array inside its preallocated area
+ * must sit on a bucket boundary and have been handed out (below
+ * next_overflow). */
+static __attribute__((noinline)) void prealloc_bucket(struct verifier *v, const struct bref *r)
+{
+    uint64_t bs = v->m->bucket_size;
+    if ((r->addr - v->pre_lo) % bs != 0)
+        FAIL_AT(v, "overflow_pointer", r, -1,
+                "overflow bucket 0x%" PRIx64 " is not on a bucket boundary of the "
+                "preallocated area (from 0x%" PRIx64 ")",
+                r->addr, v->pre_lo);
+    else if (r->addr >= v->free_lo)
+        FAIL_AT(v, "next_overflow", r, -1,
+                "overflow bucket 0x%" PRIx64 " is in the free preallocated area "
+                "(next_overflow 0x%" PRIx64 "): it was never handed out",
+                r->addr, v->free_lo);
+}
+
+/* A current bucket whose old bucket is not evacuated yet must be as the
+ * new array was allocated: every slot emptyRest and no overflow bucket.
+ * (A live key there is reported by live_slot, with the key.) */
+static __attribute__((noinline, cold)) void destination_not_pristine(struct verifier *v,
+                                                                     const struct bref *r,
+                                                                     const uint8_t *b)
+{
+    uint64_t ob = r->index & v->mask_old;
+    if (r->chain > 0) {
+        v->dest_reported = 1;
+        FAIL_AT(v, "evacuation", r, -1,
+                "current bucket %" PRIu64 " has an overflow bucket but old bucket %" PRIu64
+                " is not evacuated yet",
+                r->index, ob);
+        return;
+    }
+    for (unsigned i = 0; i < v->cnt; i++)
+        if (b[i] != v->empty_rest) {
+            v->dest_reported = 1;
+            FAIL_AT(v, "evacuation", r, (int)i,
+                    "current bucket %" PRIu64 " slot holds tophash 0x%02x but old bucket %" PRIu64
+                    " is not evacuated yet (its destinations must be untouched)",
+                    r->index, b[i], ob);
+            return;
+        }
+}
+
 static void on_bucket(void *ctx, const struct bref *r, const uint8_t *b)
 {
     struct verifier *v = ctx;
-    if (r->chain == 0)
+    if (r->chain == 0) {
         chain_begin(v, r, b);
-    else if (r->old)
+    } else if (r->old) {
         v->res->st.overflow_old++;
-    else
+    } else {
         v->res->st.overflow_new++;
+        if (r->addr >= v->pre_lo && r->addr < v->free_hi)
+            prealloc_bucket(v, r);
+    }
     if (v->evacuated) {
         evacuated_bucket(v, r, b);
         return;
@@ -308,6 +382,8 @@ static void on_bucket(void *ctx, const struct bref *r, const uint8_t *b)
             FAIL_AT(v, "tophash", r, (int)i, "invalid tophash 0x%02x", top);
         }
     }
+    if (v->dest_pending && !v->dest_reported)
+        destination_not_pristine(v, r, b);
     if (r->old)
         v->res->st.live_old += live;
     else
@@ -389,6 +465,97 @@ static void map_level_checks(struct verifier *v)
     if (m->buckets == 0 && m->count != 0)
         vfail(v, "count", -1, -1, -1, -1, m->addr, 0,
               "count is %" PRIu64 " but the map has no buckets", m->count);
+    if (m->buckets == 0 && m->oldbuckets != 0)
+        vfail(v, "header", -1, -1, -1, -1, m->addr, 0,
+              "old buckets at 0x%" PRIx64 " but no current buckets", m->oldbuckets);
+    if (m->buckets == 0 && m->B != 0)
+        vfail(v, "header", -1, -1, -1, -1, m->addr, 0,
+              "B is %" PRIu64 " but the map has no buckets", m->B);
+}
+
+/* The current array's preallocated overflow area (as Go's makeBucketArray
+ * lays it out): after the 2^B base buckets; next_overflow, when set,
+ * points at its first free bucket, on a bucket boundary; the free buckets
+ * are untouched (zero tophash, no link) up to the last one, whose overflow
+ * pointer is the array's start (the end marker). Sets pre_lo, and
+ * free_lo/free_hi when next_overflow is set and sound. */
+static void prealloc_checks(struct verifier *v)
+{
+    const struct lm_map *m = v->m;
+    uint64_t bs = m->bucket_size, nb = walk_nbase(m, 0);
+    if (nb == 0 || nb > (UINT64_MAX - m->buckets) / bs)
+        return;
+    v->pre_lo = m->buckets + nb * bs;
+    uint64_t next = m->next_overflow;
+    if (next == 0)
+        return;
+    if (next < v->pre_lo || (next - v->pre_lo) % bs != 0) {
+        vfail(v, "next_overflow", 0, -1, -1, -1, next, 0,
+              "next_overflow 0x%" PRIx64 " is not a bucket of the preallocated area after "
+              "the %" PRIu64 " base buckets (from 0x%" PRIx64 ")",
+              next, nb, v->pre_lo);
+        return;
+    }
+    /* The area's end is what is being looked for, so a plain read callback
+     * (this process's own memory ends there) is asked for one bucket at a
+     * time. A reader that hands out its own bytes (a mapped core: ops->get)
+     * is asked for up to PREALLOC_CHUNK buckets at once, and for one when
+     * that fails; copying the area through a stream instead cost 15-30%
+     * more CPU time on a 1M-entry core. */
+#define PREALLOC_CHUNK 64
+    uint64_t per = v->mem->ops->get != NULL ? PREALLOC_CHUNK : 1;
+    uint8_t *scratch = malloc(per * bs);
+    if (scratch == NULL)
+        return;
+    /* never more free buckets than base ones, nor than the target holds */
+    uint64_t cap = nb < v->mem->extent / bs ? nb : v->mem->extent / bs;
+    const uint8_t *chunk = NULL;
+    uint64_t chunk_lo = 0, chunk_hi = 0; /* target addresses chunk holds */
+    uint64_t a = next, n = 0;
+    for (;; a += bs, n++) {
+        if (n >= cap || a > UINT64_MAX - bs) {
+            vfail(v, "next_overflow", 0, -1, -1, -1, next, 0,
+                  "no end marker in the %" PRIu64 " buckets from next_overflow 0x%" PRIx64, n,
+                  next);
+            break;
+        }
+        struct lmi_fault f;
+        if (a < chunk_lo || a >= chunk_hi) {
+            uint64_t k = cap - n < per ? cap - n : per;
+            if (k > 1 && a <= UINT64_MAX - k * bs &&
+                (chunk = lmi_get(v->mem, a, k * bs, scratch, &f)) != NULL) {
+                chunk_lo = a;
+                chunk_hi = a + k * bs;
+            } else {
+                chunk = lmi_get(v->mem, a, bs, scratch, &f);
+                chunk_lo = a;
+                chunk_hi = chunk != NULL ? a + bs : a;
+            }
+        }
+        const uint8_t *b = chunk != NULL ? chunk + (a - chunk_lo) : NULL;
+        if (b == NULL) {
+            vfail(v, "unreadable", 0, -1, -1, -1, a, 1,
+                  "free preallocated bucket 0x%" PRIx64 " is %s", a, lmi_status_str(f.status));
+            break;
+        }
+        unsigned i = 0;
+        while (i < v->cnt && b[i] == v->empty_rest)
+            i++;
+        uint64_t link = lmi_uint(v->mem, b + m->overflow_offset, v->l->ptr);
+        if (i < v->cnt || (link != 0 && link != m->buckets)) {
+            vfail(v, "next_overflow", 0, -1, -1, -1, a, 0,
+                  "preallocated bucket 0x%" PRIx64 " at or after next_overflow 0x%" PRIx64
+                  " is not free (tophash 0x%02x at slot %u, link 0x%" PRIx64 ")",
+                  a, next, i < v->cnt ? b[i] : 0, i < v->cnt ? i : 0, link);
+            break;
+        }
+        if (link == m->buckets) {
+            v->free_lo = next;
+            v->free_hi = a + bs;
+            break;
+        }
+    }
+    free(scratch);
 }
 
 /* One verifier: the configuration every part shares, its own result. */
@@ -405,6 +572,8 @@ static void verifier_init(struct verifier *v, struct vresult *res, const struct 
     v->old_states = old_states;
     slots_init(&v->sr, m, l, mem);
     v->hash_known = map_hash_known(m, l);
+    v->host_hash = !v->hash_known && m->key_kind == l->d.key_kind_bytes && mem->host_hash != NULL;
+    v->host_equal = m->key_kind == l->d.key_kind_bytes && mem->host_equal != NULL;
     v->seed = m->hash0;
     v->cnt = l->d.bucket_cnt;
     v->empty_rest = (uint8_t)l->d.empty_rest;
@@ -477,24 +646,52 @@ static void merge_result(struct vresult *into, struct vresult *part)
 }
 
 /* Overflow buckets seen by two parts belong to two chains (reported once
- * per chain, as the single-threaded walk does). */
+ * per chain, as the single-threaded walk does, in bucket order). */
+struct shared_hit {
+    uint64_t id, addr, other;
+};
+
+static int cmp_hit(const void *a, const void *b)
+{
+    const struct shared_hit *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
 static void merge_seen(struct verifier *v, struct addrset *into, struct addrset *part)
 {
-    struct addrset reported;
-    addrset_init(&reported, part->len + 1);
-    for (size_t i = 0; i < part->cap; i++) {
-        if (part->keys[i] == 0)
+    struct shared_hit *hits = NULL;
+    size_t n = 0, cap = 0;
+    struct addrset_iter it;
+    addrset_iter_init(&it, part);
+    uint64_t addr, id;
+    while (addrset_next(&it, &addr, &id)) {
+        uint64_t other;
+        if (addrset_put(into, addr, id, &other) != 1 || other == id)
             continue;
-        uint64_t other, id = part->vals[i];
-        if (addrset_put(into, part->keys[i], id, &other) == 1 && other != id &&
-            addrset_put(&reported, id | (UINT64_C(1) << 62), 0, NULL) == 0)
-            vfail(v, "shared_overflow", (int)(id >> 63), (int64_t)(id & ~(UINT64_C(1) << 63)),
-                  -1, -1, part->keys[i], 0,
-                  "overflow bucket 0x%" PRIx64 " is also in the chain of %s bucket %" PRIu64,
-                  part->keys[i], (other >> 63) ? "old" : "current",
-                  other & ~(UINT64_C(1) << 63));
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 16;
+            struct shared_hit *nh = realloc(hits, nc * sizeof *nh);
+            if (nh == NULL)
+                continue; /* out of memory: this one goes unreported */
+            hits = nh;
+            cap = nc;
+        }
+        hits[n++] = (struct shared_hit){id, addr, other};
     }
-    addrset_free(&reported);
+    if (n > 1)
+        qsort(hits, n, sizeof *hits, cmp_hit);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0 && hits[i].id == hits[i - 1].id)
+            continue;
+        uint64_t idx = hits[i].id & ~(UINT64_C(1) << 63);
+        vfail(v, "shared_overflow", (int)(hits[i].id >> 63), (int64_t)idx, -1, -1, hits[i].addr,
+              0, "overflow bucket 0x%" PRIx64 " is also in the chain of %s bucket %" PRIu64,
+              hits[i].addr, (hits[i].other >> 63) ? "old" : "current",
+              hits[i].other & ~(UINT64_C(1) << 63));
+    }
+    free(hits);
 }
 
 /* Slices of the current array: threads (0: one per CPU but one, the
@@ -539,7 +736,8 @@ static void verify_current(struct verifier *v, struct vresult *res, unsigned thr
 {
     const struct lm_map *m = v->m;
     uint64_t nbase = walk_nbase(m, 0);
-    unsigned nparts = parts_for(nbase, threads, v->mem);
+    /* the host's callbacks are called from the verifying thread only */
+    unsigned nparts = v->host_hash || v->host_equal ? 1 : parts_for(nbase, threads, v->mem);
     struct vpart parts[VERIFY_MAX_PARTS];
     pthread_t th[VERIFY_MAX_PARTS];
     int started[VERIFY_MAX_PARTS] = {0};
@@ -547,6 +745,9 @@ static void verify_current(struct verifier *v, struct vresult *res, unsigned thr
         struct vpart *p = &parts[i];
         memset(&p->res, 0, sizeof p->res);
         verifier_init(&p->v, &p->res, m, v->l, v->mem, progress, v->old_states);
+        p->v.pre_lo = v->pre_lo;
+        p->v.free_lo = v->free_lo;
+        p->v.free_hi = v->free_hi;
         walk_seen_init(&p->seen, m, v->mem);
         p->from = nbase * i / nparts;
         p->to = nbase * (i + 1) / nparts;
@@ -607,8 +808,9 @@ void verify_map(struct vresult *res, const struct lm_map *m, const struct lm_lay
         verifier_free(&v);
         return;
     }
-    res->placement_checked = v.hash_known;
+    res->placement_checked = v.hash_known || v.host_hash;
     map_level_checks(&v);
+    prealloc_checks(&v);
     if (m->growing)
         v.old_states = old_bucket_states(&v);
     struct addrset seen;

@@ -4,14 +4,17 @@
  * its hash selects (in the old array with the old mask while its old bucket
  * is not evacuated) with the matching tophash, once; overflow chains end
  * without cycles or sharing; evacuation marks agree with nevacuate and a
- * new bucket holds nothing while its old bucket is unevacuated; emptyRest
+ * new bucket is untouched while its old bucket is unevacuated; emptyRest
  * is honest; noverflow is exact up to B = the descriptor's noverflow_max_b
- * (15). Each failure names the array, bucket, chain position and slot.
- * Occupancy statistics come from the same pass. Large maps are verified
- * in slices of the current bucket array, one thread per CPU but one
- * (libmap-coredump's unwinder runs alongside; the caller may force N),
- * merged in bucket order; overflow buckets seen by two slices are reported
- * as shared.
+ * (15); the preallocated overflow area is free from next_overflow on.
+ * Byte maps with user callbacks are placed and compared with the host's
+ * callbacks when the target is this process (lmi_set_host_callbacks), else
+ * their placement is not checked. Each failure names the array, bucket,
+ * chain position and slot. Occupancy statistics come from the same pass.
+ * Large maps are verified in slices of the current bucket array, one
+ * thread per CPU but one (libmap-coredump's unwinder runs alongside; the
+ * caller may force N), merged in bucket order; overflow buckets seen by two
+ * slices are reported as shared.
  */
 #ifndef LIBMAP_INSPECT_VERIFY_H
 #define LIBMAP_INSPECT_VERIFY_H

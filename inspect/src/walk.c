@@ -88,10 +88,15 @@ static void setup(struct walker *w, const struct lm_map *m, const struct lm_layo
     w->scratch = malloc(m->bucket_size);
 }
 
-void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct lmi_mem *mem)
+void walk_seen_init_small(struct addrset *seen, const struct lm_map *m, struct lmi_mem *mem)
 {
     /* no chain can hold more distinct buckets than the core has room for */
     addrset_init(seen, (size_t)(mem->extent / (m->bucket_size ? m->bucket_size : 1)) + 16);
+}
+
+void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct lmi_mem *mem)
+{
+    walk_seen_init_small(seen, m, mem);
     /* noverflow counts the current array's overflow buckets, sampled with
      * probability 2^-(B-X) above B = X (the descriptor's noverflow_max_b,
      * LIBMAP_NOVERFLOW_MAX_B): size the set once */

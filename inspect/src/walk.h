@@ -61,6 +61,8 @@ void walk_array(const struct lm_map *m, const struct lm_layout *l, struct lmi_me
  * seen (set up with walk_seen_init; shared by the walks of one pass so that
  * a bucket in two chains is found; one set per thread). */
 void walk_seen_init(struct addrset *seen, const struct lm_map *m, struct lmi_mem *mem);
+/* The same for a walk of one chain or a few (a lookup): not sized ahead. */
+void walk_seen_init_small(struct addrset *seen, const struct lm_map *m, struct lmi_mem *mem);
 void walk_range(const struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, int old,
                 uint64_t from, uint64_t to, struct addrset *seen, const struct walk_visitor *v);
 /* Base buckets in an array (0 when it cannot be walked). */

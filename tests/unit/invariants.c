@@ -1,231 +1,182 @@
 /*
- * invariants.c — the structural checker (see invariants.h).
+ * invariants.c — the structural checker (see invariants.h): libmap-inspect's
+ * verifier and entry walk run on this process's own memory.
  */
 #include "invariants.h"
 
+#include <libmap/debug.h>
+#include <libmap/inspect.h>
 #include <stdlib.h>
 #include <string.h>
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "check.h"
 #include "internal.h"
 
-#define MAX_CHAIN ((size_t)1 << 24)
+/* The reader: this process's memory. The page at 0 and anything beyond the
+ * user address space (or wrapping around) is unreadable; everything else is
+ * trusted to be mapped, as the maps checked are this process's own. */
+#define SELF_EXTENT ((uint64_t)1 << 48)
 
-struct seen {
-    uint64_t hash;
-    const uint8_t *key; /* key data */
-};
-
-struct walk {
-    const struct libmap *m;
-    inv_visit_fn visit;
-    void *ctx;
-    struct seen *seen;
-    size_t nseen, cap;
-};
-
-/* The key's hash, computed here rather than by libmap's code. */
-static uint64_t inv_hash(const struct libmap *m, const uint8_t *k)
+static int self_read(void *ctx, uint64_t addr, void *buf, size_t len)
 {
-    switch (m->t.key_kind) {
-    case LIBMAP_KEY_U32:
-        return XXH3_64bits_withSeed(k, 4, m->hash0);
-    case LIBMAP_KEY_U64:
-        return XXH3_64bits_withSeed(k, 8, m->hash0);
-    case LIBMAP_KEY_STRING: {
-        libmap_str s;
-        memcpy(&s, k, sizeof s);
-        CHECK(s.len == 0 || s.ptr != NULL);
-        return XXH3_64bits_withSeed(s.ptr, s.len, m->hash0);
-    }
-    default:
-        if (m->t.hash != NULL)
-            return m->t.hash(k, m->t.key_size, m->hash0, m->t.ctx);
-        return XXH3_64bits_withSeed(k, m->t.key_size, m->hash0);
-    }
+    (void)ctx;
+    if (addr < 4096 || len > SELF_EXTENT || addr > SELF_EXTENT - len)
+        return -1;
+    memcpy(buf, (const void *)(uintptr_t)addr, len);
+    return 0;
 }
 
-static uint8_t inv_tophash(uint64_t h)
+/* A bytes map's user callbacks, which the verifier cannot run in another
+ * process but can here: placement and duplicates are checked with them. */
+static uint64_t self_hash(void *ctx, uint64_t map, const void *key, uint64_t len, uint64_t seed)
 {
-    uint8_t t = (uint8_t)(h >> 56);
-    return t < MIN_TOPHASH ? (uint8_t)(t + MIN_TOPHASH) : t;
+    (void)ctx;
+    const struct libmap *m = (const struct libmap *)(uintptr_t)map;
+    CHECK_EQ(len, m->t.key_size);
+    return m->t.hash(key, m->t.key_size, seed, m->t.ctx);
 }
 
-static bool keys_same(const struct libmap *m, const uint8_t *a, const uint8_t *b)
+static int self_equal(void *ctx, uint64_t map, const void *a, const void *b, uint64_t len)
 {
-    if (m->t.key_kind == LIBMAP_KEY_STRING) {
-        libmap_str x, y;
-        memcpy(&x, a, sizeof x);
-        memcpy(&y, b, sizeof y);
-        return x.len == y.len && (x.len == 0 || memcmp(x.ptr, y.ptr, x.len) == 0);
-    }
-    if (m->t.key_kind == LIBMAP_KEY_BYTES && m->t.equal != NULL)
+    (void)ctx;
+    const struct libmap *m = (const struct libmap *)(uintptr_t)map;
+    if (m->t.equal != NULL)
         return m->t.equal(a, b, m->t.key_size, m->t.ctx);
-    return memcmp(a, b, m->t.key_size) == 0;
+    return memcmp(a, b, len) == 0;
 }
 
-/* The array header before the buckets (internal.h's struct barray). */
-static struct barray *header_of(uint8_t *buckets) { return (struct barray *)(void *)buckets - 1; }
-
-static bool is_evac_mark(uint8_t t) { return t >= EVAC_X && t <= EVAC_EMPTY; }
-
-static bool pristine(const struct libmap *m, uint8_t *b)
+lmi_target *inv_target(void)
 {
-    for (unsigned i = 0; i < BUCKET_CNT; i++)
-        if (b[i] != EMPTY_REST)
-            return false;
-    return bucket_overflow(m, b) == NULL;
-}
-
-/* Walk one live chain (current bucket, or unevacuated old bucket) whose
- * keys must select bucket index idx under mask. Returns live slots. */
-static size_t walk_chain(struct walk *w, uint8_t *b, size_t idx, size_t mask, size_t *overflows,
-                         uint8_t *pre_lo, uint8_t *pre_hi, uint8_t *next_pre)
-{
-    const struct libmap *m = w->m;
-    size_t live = 0, len = 0;
-    bool rest = false;
-    for (uint8_t *c = b; c != NULL; c = bucket_overflow(m, c)) {
-        CHECK(++len < MAX_CHAIN);
-        if (c != b) {
-            (*overflows)++;
-            if (c >= pre_lo && c < pre_hi) {
-                /* a preallocated bucket in use must have been handed out */
-                CHECK((size_t)(c - pre_lo) % m->t.bucket_size == 0);
-                CHECK(next_pre == NULL || c < next_pre);
-            }
-        }
-        for (unsigned i = 0; i < BUCKET_CNT; i++) {
-            uint8_t t = c[i];
-            if (rest) {
-                if (t != EMPTY_REST)
-                    fprintf(stderr, "slot %u in the chain of bucket %zu follows EMPTY_REST\n", i,
-                            idx);
-                CHECK(t == EMPTY_REST);
-                continue;
-            }
-            CHECK(!is_evac_mark(t));
-            if (t == EMPTY_REST) {
-                rest = true;
-                continue;
-            }
-            if (t == EMPTY_ONE)
-                continue;
-            uint8_t *k = key_data(m, slot_key(m, c, i));
-            CHECK(k != NULL);
-            uint64_t h = inv_hash(m, k);
-            if ((h & mask) != idx)
-                fprintf(stderr, "key with hash %016llx in bucket %zu (mask %zx)\n",
-                        (unsigned long long)h, idx, mask);
-            CHECK((h & mask) == idx);
-            CHECK_EQ(t, inv_tophash(h));
-            live++;
-            if (w->nseen == w->cap) {
-                w->cap = w->cap ? 2 * w->cap : 1024;
-                w->seen = realloc(w->seen, w->cap * sizeof *w->seen);
-                CHECK(w->seen != NULL);
-            }
-            w->seen[w->nseen++] = (struct seen){h, k};
-            if (w->visit != NULL)
-                w->visit(k, value_data(m, slot_value(m, c, i)), w->ctx);
-        }
+    static lmi_target *t;
+    if (t == NULL) {
+        struct lmi_target_config c = {
+            .read = self_read,
+            .pointer_size = sizeof(void *),
+            .extent = SELF_EXTENT,
+            .layout_addr = (uint64_t)(uintptr_t)&libmap_layout,
+            .panic_addr = (uint64_t)(uintptr_t)&libmap_panic_record,
+            .registry_addr = (uint64_t)(uintptr_t)&libmap_registry,
+        };
+        char err[256];
+        if (lmi_open(&c, &t, err, sizeof err) != 0)
+            FAIL("lmi_open on this process: %s", err);
+        lmi_set_host_callbacks(t, self_hash, self_equal, NULL);
     }
-    return live;
+    return t;
 }
 
-static int cmp_seen(const void *a, const void *b)
+void inv_print_report(FILE *out, const libmap *m, const lmi_report *r)
 {
-    const struct seen *x = a, *y = b;
-    return x->hash < y->hash ? -1 : x->hash > y->hash;
+    fprintf(out,
+            "map %p: libmap-inspect's verifier found %llu broken invariants, %llu unreadable "
+            "(%zu listed):\n",
+            (const void *)m, (unsigned long long)lmi_report_failures(r),
+            (unsigned long long)lmi_report_unreadable(r), lmi_report_count(r));
+    for (size_t i = 0; i < lmi_report_count(r); i++) {
+        const struct lmi_problem *p = lmi_report_problem(r, i);
+        fprintf(out, "  %s: array %d bucket %lld chain %d slot %d: %s\n", p->check, p->array,
+                (long long)p->bucket, p->chain, p->slot, p->msg);
+    }
+}
+
+lmi_report *inv_verify(const libmap *m)
+{
+    lmi_report *r;
+    char err[256];
+    /* one thread: the user callbacks need not be thread-safe */
+    if (lmi_verify(inv_target(), (uint64_t)(uintptr_t)m, 1, &r, err, sizeof err) != 0)
+        FAIL("lmi_verify on map %p: %s", (const void *)m, err);
+    return r;
+}
+
+/* What no tool reads, so not the verifier's to check: libmap's allocation
+ * header before each bucket array (struct barray is not in libmap_layout),
+ * whose geometry must agree with B, and next_overflow's upper bound in it. */
+static void check_array_headers(const struct libmap *m)
+{
+    if (m->buckets == NULL)
+        return;
+    size_t bs = m->t.bucket_size, nb = bucket_shift(m->B);
+    const struct barray *a = (const struct barray *)(const void *)m->buckets - 1;
+    CHECK_EQ(a->nbase, nb);
+    CHECK_EQ(a->nbuckets, nb + (m->B >= 4 ? bucket_shift((uint8_t)(m->B - 4)) : 0));
+    CHECK(a->alloc_size == sizeof *a + a->nbuckets * bs);
+    if (m->next_overflow != NULL)
+        CHECK(m->next_overflow < m->buckets + a->nbuckets * bs);
+    if (m->oldbuckets != NULL) {
+        const struct barray *oa = (const struct barray *)(const void *)m->oldbuckets - 1;
+        CHECK_EQ(oa->nbase, noldbuckets(m));
+    }
+}
+
+struct visit {
+    const struct libmap *m;
+    inv_visit_fn fn;
+    void *ctx;
+    size_t n;
+};
+
+static int on_entry(void *ctx, const struct lmi_entry *e)
+{
+    struct visit *v = ctx;
+    if (e->key == NULL || e->value == NULL)
+        FAIL("map %p: entry in %s bucket %lld chain %d slot %d cannot be read: %s",
+             (const void *)v->m, e->array ? "old" : "current", (long long)e->bucket, e->chain,
+             e->slot, e->error);
+    v->n++;
+    if (v->fn == NULL)
+        return 0;
+    if (v->m->t.key_kind == LIBMAP_KEY_STRING) {
+        libmap_str s = {(const char *)e->key, (size_t)e->key_len};
+        v->fn(&s, e->value, v->ctx);
+    } else {
+        v->fn(e->key, e->value, v->ctx);
+    }
+    return 0;
 }
 
 void inv_check(const libmap *cm, inv_visit_fn visit, void *ctx, struct inv_stats *st)
 {
-    struct libmap *m = (struct libmap *)cm;
-    struct inv_stats s = {0};
-    CHECK(m->magic == MAP_MAGIC);
+    const struct libmap *m = (const struct libmap *)cm;
+    /* the map is at rest: no write under way (a test's state, not an
+     * invariant: a core taken at a panic holds a writer) */
     uint64_t writer = atomic_load_explicit(&m->writer, memory_order_relaxed);
     CHECK((writer & LIBMAP_WRITER_HELD) == 0);
-    s.B = m->B;
-    s.count = m->count;
-    s.live_iters = atomic_load_explicit(&m->live_iters, memory_order_relaxed);
-    if (m->buckets == NULL) {
-        CHECK_EQ(m->count, 0);
-        CHECK(m->oldbuckets == NULL);
-        CHECK_EQ(m->B, 0);
-        if (st)
-            *st = s;
-        return;
+
+    lmi_report *r = inv_verify(cm);
+    if (lmi_report_failures(r) + lmi_report_unreadable(r) != 0 ||
+        !lmi_report_placement_checked(r)) {
+        inv_print_report(stderr, cm, r);
+        if (!lmi_report_placement_checked(r))
+            fprintf(stderr, "  (placement was not checked)\n");
+        FAIL("map %p breaks its invariants (report above)", (const void *)cm);
     }
-    struct walk w = {.m = m, .visit = visit, .ctx = ctx};
-    size_t bs = m->t.bucket_size;
-    size_t nb = bucket_shift(m->B), mask = bucket_mask(m->B);
+    const struct lmi_stats *ls = lmi_report_stats(r);
+    struct inv_stats s = {
+        .B = m->B,
+        .growing = m->oldbuckets != NULL,
+        .same_size = m->oldbuckets != NULL && (m->flags & F_SAME_SIZE_GROW) != 0,
+        .count = m->count,
+        .live_new = ls->live_new,
+        .live_old = ls->live_old,
+        .overflow_new = ls->overflow_new,
+        .old_evacuated = ls->evacuated_old,
+        .live_iters = atomic_load_explicit(&m->live_iters, memory_order_relaxed),
+    };
+    lmi_report_free(r);
+    check_array_headers(m);
 
-    /* current array geometry and its preallocated overflow area */
-    struct barray *a = header_of(m->buckets);
-    CHECK_EQ(a->nbase, nb);
-    CHECK_EQ(a->nbuckets, nb + (m->B >= 4 ? bucket_shift((uint8_t)(m->B - 4)) : 0));
-    CHECK(a->alloc_size == sizeof *a + a->nbuckets * bs);
-    uint8_t *pre_lo = m->buckets + nb * bs, *pre_hi = m->buckets + a->nbuckets * bs;
-    if (m->next_overflow != NULL) {
-        CHECK(m->next_overflow >= pre_lo && m->next_overflow < pre_hi);
-        CHECK((size_t)(m->next_overflow - pre_lo) % bs == 0);
+    /* every live entry once (the verifier found no duplicates), to visit */
+    struct visit v = {m, visit, ctx, 0};
+    uint64_t cursor = 0, unreadable = 0;
+    char err[256];
+    while (cursor != LMI_ENTRIES_END) {
+        if (lmi_entries(inv_target(), (uint64_t)(uintptr_t)m, &cursor, on_entry, &v, &unreadable,
+                        err, sizeof err) != 0)
+            FAIL("lmi_entries on map %p: %s", (const void *)cm, err);
+        CHECK_EQ(unreadable, 0);
     }
-
-    for (size_t i = 0; i < nb; i++)
-        s.live_new += walk_chain(&w, bucket_at(m, m->buckets, i), i, mask, &s.overflow_new,
-                                 pre_lo, pre_hi, m->next_overflow);
-
-    s.growing = m->oldbuckets != NULL;
-    s.same_size = (m->flags & F_SAME_SIZE_GROW) != 0;
-    if (s.growing) {
-        size_t nold = noldbuckets(m), omask = nold - 1;
-        struct barray *oa = header_of(m->oldbuckets);
-        CHECK_EQ(oa->nbase, nold);
-        CHECK(s.same_size ? nold == nb : 2 * nold == nb);
-        CHECK(m->nevacuate < nold);
-        uint8_t *opre_lo = m->oldbuckets + nold * bs, *opre_hi = m->oldbuckets + oa->nbuckets * bs;
-        size_t ignored = 0;
-        for (size_t j = 0; j < nold; j++) {
-            uint8_t *ob = bucket_at(m, m->oldbuckets, j);
-            if (j < m->nevacuate)
-                CHECK(evacuated(ob));
-            if (evacuated(ob)) {
-                s.old_evacuated++;
-                size_t len = 0;
-                for (uint8_t *c = ob; c != NULL; c = bucket_overflow(m, c)) {
-                    CHECK(++len < MAX_CHAIN);
-                    for (unsigned i = 0; i < BUCKET_CNT; i++)
-                        CHECK(is_evac_mark(c[i]));
-                }
-                continue;
-            }
-            /* not evacuated: its destinations are still untouched */
-            CHECK(pristine(m, bucket_at(m, m->buckets, j)));
-            if (!s.same_size)
-                CHECK(pristine(m, bucket_at(m, m->buckets, j + nold)));
-            s.live_old += walk_chain(&w, ob, j, omask, &ignored, opre_lo, opre_hi, NULL);
-        }
-    } else {
-        CHECK((m->flags & F_SAME_SIZE_GROW) == 0);
-    }
-
-    if (s.live_new + s.live_old != m->count)
-        fprintf(stderr, "count %zu, live slots %zu new + %zu old\n", m->count, s.live_new,
-                s.live_old);
-    CHECK_EQ(s.live_new + s.live_old, m->count);
-    if (m->B < 16)
-        CHECK_EQ(m->noverflow, (uint16_t)s.overflow_new);
-
-    /* no key twice: sort by hash, compare keys with equal hashes */
-    if (w.nseen > 1)
-        qsort(w.seen, w.nseen, sizeof *w.seen, cmp_seen);
-    for (size_t i = 0; i < w.nseen; i++)
-        for (size_t j = i + 1; j < w.nseen && w.seen[j].hash == w.seen[i].hash; j++)
-            CHECK(!keys_same(m, w.seen[i].key, w.seen[j].key));
-    free(w.seen);
+    CHECK_EQ(v.n, m->count);
     if (st)
         *st = s;
 }

@@ -64,6 +64,20 @@ void lmi_close(lmi_target *t);
  * descriptor themselves. */
 int lmi_layout_value(const lmi_target *t, const char *field, uint64_t *out);
 
+/* A target that is the calling process itself (a test verifying its own
+ * maps) can run a bytes map's user callbacks, which no other reader can:
+ * hash hashes key (len bytes) as the map at map does with seed; equal
+ * says whether two keys are equal to that map (nonzero: equal). Called
+ * with ctx, from the verifying thread only. Without them (NULL, and
+ * always for another process) such a map's placement is not checked and
+ * its keys are compared by their bytes. */
+typedef uint64_t (*lmi_host_hash_fn)(void *ctx, uint64_t map, const void *key, uint64_t len,
+                                     uint64_t seed);
+typedef int (*lmi_host_equal_fn)(void *ctx, uint64_t map, const void *a, const void *b,
+                                 uint64_t len);
+void lmi_set_host_callbacks(lmi_target *t, lmi_host_hash_fn hash, lmi_host_equal_fn equal,
+                            void *ctx);
+
 /* One invariant that does not hold (or memory that could not be read). */
 struct lmi_problem {
     const char *check;   /* short name (docs/coredump-json.md, "verify") */

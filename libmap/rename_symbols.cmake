@@ -1,7 +1,8 @@
-# rename_symbols.cmake — run with cmake -P (by bench/renamed.cmake): copies
+# rename_symbols.cmake — run with cmake -P (by libmap/renamed.cmake): copies
 # the static library IN to OUT with every global symbol it defines prefixed
-# with nd_, so that a program can link two variants of libmap side by side.
-# Needs NM, OBJCOPY, IN, OUT.
+# with PREFIX, and the sections named in REMOVE (a ;-list, may be empty)
+# dropped, so that a program can link two copies of libmap side by side.
+# Needs NM, OBJCOPY, IN, OUT, PREFIX.
 execute_process(COMMAND ${NM} -g --defined-only --format=posix ${IN}
                 OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
@@ -19,13 +20,18 @@ endforeach()
 list(REMOVE_DUPLICATES names)
 set(map "")
 foreach(name IN LISTS names)
-  string(APPEND map "${name} nd_${name}\n")
+  string(APPEND map "${name} ${PREFIX}${name}\n")
 endforeach()
 if(map STREQUAL "")
   message(FATAL_ERROR "no global symbols found in ${IN}")
 endif()
 file(WRITE ${OUT}.syms "${map}")
-execute_process(COMMAND ${OBJCOPY} --redefine-syms=${OUT}.syms ${IN} ${OUT} RESULT_VARIABLE rc)
+set(remove "")
+foreach(section IN LISTS REMOVE)
+  list(APPEND remove --remove-section=${section} --remove-section=.rela${section})
+endforeach()
+execute_process(COMMAND ${OBJCOPY} --redefine-syms=${OUT}.syms ${remove} ${IN} ${OUT}
+                RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "objcopy failed on ${IN}")
 endif()
