@@ -292,12 +292,12 @@ int analyze(struct analysis *a, const struct options *opt)
         warn(a, "%s", a->threads.error);
     diagnose_decide(&a->diag, &a->threads, &a->reg, &a->lay, &a->cm);
     /* the diagnosis may name another of the held maps than the one shown */
-    if (a->diag.present && a->have_map && strcmp(a->map_source, "held") == 0 &&
-        a->diag.map != 0 && a->diag.map != a->map.addr) {
+    if (a->diag.v.present && a->have_map && strcmp(a->map_source, "held") == 0 &&
+        a->diag.v.map != 0 && a->diag.v.map != a->map.addr) {
         verify_free(&a->ver);
         memset(&a->ver, 0, sizeof a->ver);
         a->have_map = 0;
-        load_map(a, a->diag.map);
+        load_map(a, a->diag.v.map);
         if (a->have_map) {
             verify_map(&a->ver, &a->map, &a->lay, &a->cm.mem, verify_threads(), progress);
             if (a->ver.total_unreadable)
@@ -339,7 +339,7 @@ int analysis_exit_code(const struct analysis *a)
 {
     if (a->fatal[0])
         return EXIT_INPUT;
-    if (a->diag.present)
+    if (a->diag.v.present)
         return EXIT_PROBABLE_RACE;
     if (a->ver.total_failures)
         return EXIT_VERIFY;

@@ -8,7 +8,6 @@
 #include "diagnose.h"
 
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,24 +35,10 @@ void diagnose_decide(struct diagnosis *d, struct threads *ts, const struct regis
     for (size_t i = 0; i < ts->n; i++)
         th[i] = (struct lmi_thread){ts->t[i].tid,
                                     ts->t[i].in_libmap ? ts->t[i].libmap_function : NULL};
-    struct diag_verdict v;
-    diag_decide(&v, d->signo, d->crashed_tid, th, ts->n, d->held, d->nheld, r->maps, r->n, l,
+    /* the verdict's strings are static or the threads' own (they outlive d) */
+    diag_decide(&d->v, d->signo, d->crashed_tid, th, ts->n, d->held, d->nheld, r->maps, r->n, l,
                 &cm->mem);
     free(th);
-    /* the strings are static or the threads' own (they outlive d) */
-    d->present = v.present;
-    d->kind = v.kind;
-    d->message = v.message;
-    d->crashed_op = v.crashed_op;
-    d->crashed_function = v.crashed_function;
-    d->writer_tid = v.writer_tid;
-    d->writer_op = v.writer_op;
-    d->writer_function = v.writer_function;
-    d->writer_held = v.writer_held;
-    d->evidence = v.evidence;
-    d->map = v.map;
-    d->map_found_by = v.map_found_by;
-    snprintf(d->why_not, sizeof d->why_not, "%s", v.why_not);
 }
 
 void diagnose_free(struct diagnosis *d)

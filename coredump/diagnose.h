@@ -28,22 +28,7 @@ struct diagnosis {
     int32_t crashed_tid;
     struct held_map *held;  /* in registry order (most recent map first) */
     size_t nheld;
-    /* the verdict */
-    int present;
-    const char *kind;       /* "probable_read_write", "probable_concurrent_writes",
-                               "probable_iteration_write" */
-    const char *message;    /* "probable concurrent map read and map write (not detected
-                               at run time)", ... */
-    const char *crashed_op; /* "lookup", "iterate", "assign"...; NULL: another libmap call */
-    const char *crashed_function; /* its outermost libmap function, or NULL */
-    int32_t writer_tid;
-    const char *writer_op;  /* NULL when unknown */
-    const char *writer_function; /* the writer thread's libmap function, or NULL */
-    int writer_held;        /* the writer word named it with HELD set */
-    const char *evidence;   /* "writer_word" (HELD) or "stack" (inside a libmap write) */
-    uint64_t map;           /* 0: unknown */
-    const char *map_found_by; /* "writer_word", "last_writer", "only_map", NULL */
-    char why_not[256];      /* eligible but no verdict: why (for the text report) */
+    struct diag_verdict v;  /* the verdict (verdict.h) */
 };
 
 /* Step 1, before unwinding: eligibility and the held maps. The rules are

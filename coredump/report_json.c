@@ -89,29 +89,29 @@ static void panic_obj(struct analysis *a, struct json *j)
 static void diagnosis_obj(struct analysis *a, struct json *j)
 {
     const struct diagnosis *d = &a->diag;
-    if (!d->present) {
+    if (!d->v.present) {
         json_null(j, "diagnosis");
         return;
     }
     json_obj_begin(j, "diagnosis");
-    json_str(j, "kind", d->kind);
-    json_str(j, "message", d->message);
+    json_str(j, "kind", d->v.kind);
+    json_str(j, "message", d->v.message);
     json_bool(j, "detected_at_run_time", 0);
     json_str(j, "signal", signal_name(d->signo));
     json_i64(j, "signal_number", d->signo);
-    if (d->map)
-        json_addr(j, "map", d->map);
+    if (d->v.map)
+        json_addr(j, "map", d->v.map);
     else
         json_null(j, "map");
-    json_str(j, "map_found_by", d->map ? d->map_found_by : NULL);
+    json_str(j, "map_found_by", d->v.map ? d->v.map_found_by : NULL);
     json_i64(j, "crashed_tid", d->crashed_tid);
-    json_str(j, "crashed_op", d->crashed_op);
-    json_str(j, "crashed_function", d->crashed_function);
-    json_i64(j, "writer_tid", d->writer_tid);
-    json_str(j, "writer_op", d->writer_op);
-    json_str(j, "writer_function", d->writer_function);
-    json_bool(j, "writer_held", d->writer_held);
-    json_str(j, "evidence", d->evidence);
+    json_str(j, "crashed_op", d->v.crashed_op);
+    json_str(j, "crashed_function", d->v.crashed_function);
+    json_i64(j, "writer_tid", d->v.writer_tid);
+    json_str(j, "writer_op", d->v.writer_op);
+    json_str(j, "writer_function", d->v.writer_function);
+    json_bool(j, "writer_held", d->v.writer_held);
+    json_str(j, "evidence", d->v.evidence);
     json_obj_end(j);
 }
 
@@ -150,13 +150,13 @@ static void threads_arr(struct analysis *a, struct json *j)
     const struct panic_info *p = &a->panic;
     struct thread *det = p->present ? stacks_find(ts, p->tid) : NULL;
     struct thread *wr = p->present && p->writer_tid ? stacks_find(ts, p->writer_tid) : NULL;
-    if (a->diag.present) {
+    if (a->diag.v.present) {
         det = stacks_find(ts, a->diag.crashed_tid);
-        wr = stacks_find(ts, a->diag.writer_tid);
+        wr = stacks_find(ts, a->diag.v.writer_tid);
     }
     json_arr_begin(j, "threads");
     if (det != NULL)
-        thread_obj(j, det, a->diag.present ? "crashed" : "detecting");
+        thread_obj(j, det, a->diag.v.present ? "crashed" : "detecting");
     if (wr != NULL && wr != det)
         thread_obj(j, wr, "writer");
     for (size_t i = 0; i < ts->n; i++)

@@ -92,23 +92,23 @@ static void section_process(struct analysis *a, FILE *o)
 static void section_diagnosis(struct analysis *a, FILE *o)
 {
     const struct diagnosis *d = &a->diag;
-    if (!d->present)
+    if (!d->v.present)
         return;
-    fprintf(o, "%s\n", d->message);
-    if (d->map)
-        fprintf(o, "  map 0x%" PRIx64 ": ", d->map);
+    fprintf(o, "%s\n", d->v.message);
+    if (d->v.map)
+        fprintf(o, "  map 0x%" PRIx64 ": ", d->v.map);
     else
         fputs("  map unknown: ", o);
     fprintf(o, "%s by thread %d died of %s while thread %d ",
-            d->crashed_op ? d->crashed_op
-                          : d->crashed_function ? d->crashed_function : "a libmap call",
-            (int)d->crashed_tid, signal_name(d->signo), (int)d->writer_tid);
-    if (d->writer_held)
+            d->v.crashed_op ? d->v.crashed_op
+                          : d->v.crashed_function ? d->v.crashed_function : "a libmap call",
+            (int)d->crashed_tid, signal_name(d->signo), (int)d->v.writer_tid);
+    if (d->v.writer_held)
         fprintf(o, "held it for writing (%s; its writer word)\n",
-                d->writer_op ? d->writer_op : "?");
+                d->v.writer_op ? d->v.writer_op : "?");
     else
-        fprintf(o, "was inside %s (%s)\n", d->writer_op ? d->writer_op : "a write",
-                d->writer_function ? d->writer_function : "?");
+        fprintf(o, "was inside %s (%s)\n", d->v.writer_op ? d->v.writer_op : "a write",
+                d->v.writer_function ? d->v.writer_function : "?");
     fputc('\n', o);
 }
 
@@ -117,8 +117,8 @@ static void section_panic(struct analysis *a, FILE *o)
     const struct panic_info *p = &a->panic;
     if (!p->present) {
         fprintf(o, "\n%s\n", p->error);
-        if (a->diag.why_not[0])
-            fprintf(o, "  %s\n", a->diag.why_not);
+        if (a->diag.v.why_not[0])
+            fprintf(o, "  %s\n", a->diag.v.why_not);
         return;
     }
     fprintf(o, "\nfatal error: %s\n", p->message);
@@ -153,14 +153,14 @@ static void section_threads(struct analysis *a, FILE *o)
     const struct diagnosis *d = &a->diag;
     struct thread *det = p->present ? stacks_find(ts, p->tid) : NULL;
     struct thread *wr = p->present && p->writer_tid ? stacks_find(ts, p->writer_tid) : NULL;
-    if (d->present) {
+    if (d->v.present) {
         det = stacks_find(ts, d->crashed_tid);
-        wr = stacks_find(ts, d->writer_tid);
+        wr = stacks_find(ts, d->v.writer_tid);
     }
     char role[128];
-    if (det != NULL && d->present) {
+    if (det != NULL && d->v.present) {
         snprintf(role, sizeof role, "crashed thread (%s in %s)", signal_name(d->signo),
-                 d->crashed_op ? d->crashed_op : "libmap");
+                 d->v.crashed_op ? d->v.crashed_op : "libmap");
         print_thread(o, det, role);
     } else if (det != NULL) {
         snprintf(role, sizeof role, "detecting thread (%s)", op_name(p->op));
@@ -168,16 +168,16 @@ static void section_threads(struct analysis *a, FILE *o)
     } else if (p->present) {
         fprintf(o, "\ndetecting thread %d is not in the core\n", (int)p->tid);
     }
-    if (wr != NULL && wr != det && d->present) {
-        snprintf(role, sizeof role, "writer thread (%s, %s)", d->writer_op ? d->writer_op : "?",
-                 d->writer_held ? "holding the map" : "inside the write");
+    if (wr != NULL && wr != det && d->v.present) {
+        snprintf(role, sizeof role, "writer thread (%s, %s)", d->v.writer_op ? d->v.writer_op : "?",
+                 d->v.writer_held ? "holding the map" : "inside the write");
         print_thread(o, wr, role);
     } else if (wr != NULL && wr != det) {
         snprintf(role, sizeof role, "writer thread (%s, %s)", op_name(p->writer_op),
                  p->writer_held ? "holding the map" : "had just written");
         print_thread(o, wr, role);
-    } else if (d->present && wr == NULL) {
-        fprintf(o, "\nwriter thread %d is not in the core\n", (int)d->writer_tid);
+    } else if (d->v.present && wr == NULL) {
+        fprintf(o, "\nwriter thread %d is not in the core\n", (int)d->v.writer_tid);
     } else if (p->present && p->writer_tid && wr == NULL) {
         fprintf(o, "\nwriter thread %d is not in the core (it may have exited)\n",
                 (int)p->writer_tid);
@@ -235,7 +235,7 @@ static void map_one_line(struct analysis *a, FILE *o, const struct lm_map *m)
         fputs(", BAD MAGIC", o);
     if (a->panic.present && a->panic.map == m->addr)
         fputs(" <- panicked", o);
-    if (a->diag.present && a->diag.map == m->addr)
+    if (a->diag.v.present && a->diag.v.map == m->addr)
         fputs(" <- probable race", o);
     fputc('\n', o);
 }
