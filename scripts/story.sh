@@ -14,7 +14,9 @@
 #      map reconstructed and verified;
 #   5. gdb on the core, with the suite's scripts auto-loaded: `libmap panic`;
 #   6. libmap-timeline on the snapshot: the two colliding writes on a
-#      per-thread timeline, exported as an HTML page and Chrome trace JSON.
+#      per-thread timeline, exported as an HTML page and Chrome trace JSON;
+#   7. the fix: the same two writers on a libmap_shard map (<libmap/sync.h>)
+#      run to the end, their contents equal to a single-threaded replay.
 #
 # Usage: scripts/story.sh [--build-dir DIR] [--prefix DIR] [--out DIR]
 #                         [--skip-deps] [--no-build]
@@ -223,7 +225,18 @@ story_timeline() {
     [[ -s "$TIMELINE_HTML" && -s "$TIMELINE_JSON" ]] || die "libmap-timeline wrote no HTML or JSON"
 }
 
-STEPS=(story_race story_snapshot story_coredump story_gdb story_timeline)
+# Step 7: the fix. The same two writers on a libmap_shard map (its own
+# locks, <libmap/sync.h>; docs/safe-maps.md): no panic, and the contents
+# equal a single-threaded replay of the same writes.
+story_fixed() {
+    say "7. the fix: the same workload on libmap_shard, the map with its own locks"
+    echo "\$ libmap-demo fixed write-write --variant shard"
+    local rc=0
+    libmap-demo fixed write-write --variant shard || rc=$?
+    ((rc == 0)) || die "libmap-demo fixed write-write --variant shard failed (exit $rc)"
+}
+
+STEPS=(story_race story_snapshot story_coredump story_gdb story_timeline story_fixed)
 
 setup
 for step in "${STEPS[@]}"; do
