@@ -67,6 +67,7 @@ string's bytes); - renders by key kind. Honours `set print elements`."""
     @staticmethod
     def _entries(m, kt, vt, limit, out, problems):
         n = 0
+        key_text, value_text = render.key_formatter(m), render.value_formatter(m, m.value_size)
         for e in mapread.entries(m, problems):
             if limit is not None and n >= limit:
                 out.append("...\n")
@@ -76,8 +77,8 @@ string's bytes); - renders by key kind. Honours `set print elements`."""
                 out.append("<%s: %s>\n" % (e.where(), e.error))
                 continue
             try:
-                k = fmt(render.as_type(e.kbytes, kt, "keys")) if kt else render.key_text(m, e.key)
-                v = fmt(render.as_type(e.value, vt, "values")) if vt else render.value_text(m, e.value)
+                k = fmt(render.as_type(e.kbytes, kt, "keys")) if kt else key_text(e.key)
+                v = fmt(render.as_type(e.value, vt, "values")) if vt else value_text(e.value)
             except LibmapError as err:
                 out.append("<%s: %s>\n" % (e.where(), err))
                 continue

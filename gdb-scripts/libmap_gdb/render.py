@@ -75,6 +75,23 @@ def value_text(m, value):
     return hex_bytes(value, print_elements())
 
 
+def key_formatter(m):
+    """key_text for the keys of map m, with the choices made once: for a
+    loop over a whole map (`libmap print`), where the per-entry checks of
+    key_text cost more than the formatting."""
+    if m.key_kind in (m.lay.kind_u64, m.lay.kind_u32):
+        return lambda key: "<unreadable>" if key is None else str(key)
+    return lambda key: key_text(m, key)
+
+
+def value_formatter(m, size):
+    """value_text for map m's values of size bytes, choices made once."""
+    if size in (1, 2, 4, 8) and unsigned_type(size) is not None:
+        endian, from_bytes = m.lay.endian, int.from_bytes
+        return lambda v: "<unreadable>" if v is None else str(from_bytes(v, endian))
+    return lambda v: value_text(m, v)
+
+
 def _bytes_value(data, elem="unsigned char"):
     t = gdb.lookup_type(elem)
     return gdb.Value(bytes(data), t.array(0, len(data) - 1))
