@@ -136,3 +136,20 @@ int safe_copy_locked(libmap *dst, struct libmap *src)
     }
     return 0;
 }
+
+int safe_snapshot_new(const struct safe_conf *c, size_t n, libmap **copy)
+{
+    libmap_config config = c->config;
+    config.hint = n;
+    return libmap_new(&config, copy);
+}
+
+int safe_snapshot_done(libmap *copy, int rc, libmap **out)
+{
+    if (rc != 0) {
+        libmap_free(copy);
+        return rc;
+    }
+    *out = copy;
+    return 0;
+}

@@ -64,4 +64,11 @@ size_t safe_visit_locked(struct libmap *m, libmap_visit_fn fn, void *ctx, bool *
 /* Assign every entry of src (read lock held) into dst. 0 or LIBMAP_ENOMEM. */
 int safe_copy_locked(libmap *dst, struct libmap *src);
 
+/* A snapshot's two ends, shared by libmap_sync and libmap_shard: the copy,
+ * a plain libmap configured as c and sized for n entries (0 or libmap_new's
+ * error); then, with the copying's result rc, *out = copy on success, or
+ * the copy freed and rc returned. */
+int safe_snapshot_new(const struct safe_conf *c, size_t n, libmap **copy);
+int safe_snapshot_done(libmap *copy, int rc, libmap **out);
+
 #endif /* LIBMAP_SAFE_H */

@@ -418,20 +418,13 @@ int libmap_shard_snapshot(libmap_shard *s, libmap **out)
 {
     if (s == NULL || out == NULL)
         return LIBMAP_EINVAL;
-    libmap_config c = s->conf.config;
-    c.hint = libmap_shard_len(s);
     libmap *copy;
-    int rc = libmap_new(&c, &copy);
+    int rc = safe_snapshot_new(&s->conf, libmap_shard_len(s), &copy);
     if (rc != 0)
         return rc;
     lock_all(s, false);
     for (size_t i = 0; i <= s->mask && rc == 0; i++)
         rc = safe_copy_locked(copy, s->shards[i].map);
     unlock_all(s, false);
-    if (rc != 0) {
-        libmap_free(copy);
-        return rc;
-    }
-    *out = copy;
-    return 0;
+    return safe_snapshot_done(copy, rc, out);
 }

@@ -235,19 +235,12 @@ int libmap_sync_snapshot(libmap_sync *s, libmap **out)
 {
     if (s == NULL || out == NULL)
         return LIBMAP_EINVAL;
-    libmap_config c = s->conf.config;
-    c.hint = libmap_sync_len(s);
     libmap *copy;
-    int rc = libmap_new(&c, &copy);
+    int rc = safe_snapshot_new(&s->conf, libmap_sync_len(s), &copy);
     if (rc != 0)
         return rc;
     sync_rdlock(&s->lock);
     rc = safe_copy_locked(copy, s->map);
     sync_rdunlock(&s->lock);
-    if (rc != 0) {
-        libmap_free(copy);
-        return rc;
-    }
-    *out = copy;
-    return 0;
+    return safe_snapshot_done(copy, rc, out);
 }
