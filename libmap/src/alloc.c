@@ -23,11 +23,6 @@ void map_dealloc(struct libmap *m, void *p, size_t size)
     m->alloc.free(p, size, m->alloc.ctx);
 }
 
-struct barray *barray_of(uint8_t *buckets)
-{
-    return (struct barray *)(void *)buckets - 1;
-}
-
 /* A zeroed array of 2^B buckets; for B >= 4 followed by 2^(B-4) preallocated
  * overflow buckets, the last of which points at the array start to mark the
  * end of the free area. */

@@ -159,17 +159,16 @@ static ALWAYS_INLINE int assign_hashed_impl(struct libmap *m, const void *key, u
         }
     }
     uint8_t top = tophash(hash);
-again:;
-    size_t bucket = hash & bucket_mask(m->B);
+again:
     if (UNLIKELY(growing(m))) {
-        rc = grow_work(m, bucket, LIBMAP_OP_ASSIGN);
+        rc = grow_work(m, hash & bucket_mask(m->B), LIBMAP_OP_ASSIGN);
         if (rc != 0) {
             if (grew)
                 grow_rollback(m, &undo);
             goto out;
         }
     }
-    uint8_t *b = bucket_at(m, m->buckets, bucket);
+    uint8_t *b = array_bucket(m, m->buckets, hash);
     prefetch_bucket(m, b);
     /* The chain search stays here: as an always-inline function of its own
      * (returning the hit or where to insert) it cost an overwrite 5 more

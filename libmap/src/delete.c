@@ -60,7 +60,7 @@ static ALWAYS_INLINE int delete_hashed_impl(struct libmap *m, const void *key, u
     if (growing(m))
         (void)grow_work(m, hash & bucket_mask(m->B), LIBMAP_OP_DELETE);
 
-    uint8_t *first = home_bucket(m, hash);
+    uint8_t *first = writer_home_bucket(m, hash);
     prefetch_bucket(m, first);
     unsigned i;
     uint8_t *b = chain_find(m, first, key, tophash(hash), kind, &i);

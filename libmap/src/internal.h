@@ -139,6 +139,11 @@ struct barray {
     uint64_t pad;                /* keeps buckets 16-byte aligned */
 };
 
+static inline struct barray *barray_of(uint8_t *buckets)
+{
+    return (struct barray *)(void *)buckets - 1;
+}
+
 /* A key allocation whose free is deferred (see the top comment). */
 struct parked {
     void *ptr;
@@ -319,7 +324,6 @@ static inline bool too_many_overflow_buckets(uint16_t noverflow, uint8_t B)
 void *map_alloc(struct libmap *m, size_t size, bool zero);
 void map_dealloc(struct libmap *m, void *p, size_t size);
 uint8_t *bucket_array_new(struct libmap *m, uint8_t B, uint8_t **next_overflow);
-struct barray *barray_of(uint8_t *buckets);
 /* Whether overflow bucket o, chained from the array, is a heap block of its
  * own (not one preallocated in the array). */
 bool heap_overflow(const struct libmap *m, uint8_t *buckets, const uint8_t *o);
