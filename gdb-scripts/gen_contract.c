@@ -99,6 +99,12 @@ int main(int argc, char **argv)
     fprintf(o, "    \"%s\": %d,\n", checked_name(#NAME, name), (int)LIBMAP_##NAME);
     LIBMAP_GROWTH(GROWTH)
 #undef GROWTH
+    fprintf(o, "}\n\n# enum libmap_guard_kind: {value: name} (the safe maps' locks)\n"
+               "GUARD_KINDS = {\n");
+#define GUARD(NAME, value, name)                                                             \
+    fprintf(o, "    %d: \"%s\",\n", (int)LIBMAP_GUARD_##NAME, checked_name(#NAME, name));
+    LIBMAP_GUARD_KINDS(GUARD)
+#undef GUARD
     fprintf(o, "}\n\n");
 
     fprintf(o, "# struct libmap_layout: (field, offset, size) in binary order; fields past\n"

@@ -92,6 +92,24 @@ LTTNG_UST_TRACEPOINT_EVENT(libmap, grow,
         lttng_ust_field_integer(uint64_t, noverflow, noverflow)))
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, grow, LTTNG_UST_TRACEPOINT_LOGLEVEL_INFO)
 
+/* libmap:lock_wait — a thread waited for a libmap_sync's lock or a
+ * libmap_shard shard's lock for at least the threshold (LIBMAP_LOCK_WAIT_NS,
+ * default 10 us): map is the libmap_sync or libmap_shard, inner the map the
+ * lock guards, kind 1 sync or 2 shard (enum libmap_guard_kind), shard its
+ * index, mode 0 read or 1 write. Emitted when the wait ends, by the thread
+ * that waited; its start is the event time minus waited_ns. */
+LTTNG_UST_TRACEPOINT_EVENT(libmap, lock_wait,
+    LTTNG_UST_TP_ARGS(const void *, map, const void *, inner, uint8_t, kind, uint32_t, shard,
+                      uint64_t, waited_ns, uint8_t, mode),
+    LTTNG_UST_TP_FIELDS(
+        lttng_ust_field_integer_hex(uint64_t, map, (uintptr_t)map)
+        lttng_ust_field_integer_hex(uint64_t, inner, (uintptr_t)inner)
+        lttng_ust_field_integer(uint8_t, kind, kind)
+        lttng_ust_field_integer(uint32_t, shard, shard)
+        lttng_ust_field_integer(uint64_t, waited_ns, waited_ns)
+        lttng_ust_field_integer(uint8_t, mode, mode)))
+LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, lock_wait, LTTNG_UST_TRACEPOINT_LOGLEVEL_INFO)
+
 /* libmap:evacuate — one old bucket (with its chain) was evacuated. */
 LTTNG_UST_TRACEPOINT_EVENT(libmap, evacuate,
     LTTNG_UST_TP_ARGS(const void *, map, uint64_t, oldbucket, uint64_t, moved_x,

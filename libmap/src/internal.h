@@ -196,6 +196,8 @@ struct libmap {
                                    * was emitted (tracing only: trace.c) */
     uint64_t prng;            /* per-map PRNG for sampled noverflow */
     libmap_allocator alloc;
+    const void *guard;        /* the lock guarding it (struct sync_lock, lock.h) when it is the
+                               * map of a libmap_sync or a shard of a libmap_shard, else NULL */
     struct libmap *reg_next, *reg_prev;
     struct libmap_type t;
 };

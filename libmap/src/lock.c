@@ -1,6 +1,8 @@
 /*
- * lock.c — the slow paths of the reader-writer lock (lock.h): spinning,
- * sleeping on the futex and waking; and the pthread locks' initialization.
+ * lock.c — the reader-writer lock of the safe maps (lock.h): its creation
+ * with what debuggers read (kind, parent, shard, the guarded map), and its
+ * slow paths: spinning, sleeping on the futex and waking, each wait timed
+ * for the libmap:lock_wait event when that event is enabled.
  */
 #include <limits.h>
 #include <linux/futex.h>
@@ -8,6 +10,35 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "trace.h"
+
+static int lock_state_init(struct sync_lock *l);
+
+int sync_lock_init(struct sync_lock *l, uint32_t kind, const void *parent, uint32_t shard,
+                   uint32_t nshards, struct libmap *map)
+{
+    if (lock_state_init(l) != 0)
+        return -1;
+    atomic_init(&l->owner, 0);
+    l->magic = LIBMAP_LOCK_MAGIC;
+    l->kind = kind;
+    l->shard = shard;
+    l->nshards = nshards;
+    l->parent = parent;
+    l->map = map;
+    map->guard = l;
+    return 0;
+}
+
+/* A slow path's wait, timed when libmap:lock_wait is enabled (t0 is then
+ * the time the wait began, else 0); the event is emitted by trace.c when
+ * the wait was at least the threshold. */
+#define WAIT_TIMED(l, mode, wait)                                                                 \
+    do {                                                                                           \
+        LIBMAP_TRACE_START(lock_wait, t0_);                                                        \
+        wait;                                                                                      \
+        LIBMAP_TRACE_LOCK_WAIT((l), (mode), t0_);                                                  \
+    } while (0)
 
 #if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX
 
@@ -17,6 +48,14 @@
 #define LOCK_SPINS 200
 
 const char *sync_lock_name(void) { return "spin-futex"; }
+
+static int lock_state_init(struct sync_lock *l)
+{
+    atomic_init(&l->word, 0);
+    return 0;
+}
+
+void sync_lock_destroy(struct sync_lock *l) { l->magic = 0; }
 
 static inline void cpu_relax(void)
 {
@@ -38,7 +77,7 @@ void sync_lock_wake(struct sync_lock *l)
     syscall(SYS_futex, &l->word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
-void sync_lock_rd_slow(struct sync_lock *l)
+static void rd_wait(struct sync_lock *l)
 {
     unsigned spins = 0;
     for (;;) {
@@ -63,7 +102,7 @@ void sync_lock_rd_slow(struct sync_lock *l)
     }
 }
 
-void sync_lock_wr_slow(struct sync_lock *l)
+static void wr_wait(struct sync_lock *l)
 {
     unsigned spins = 0;
     for (;;) {
@@ -89,6 +128,9 @@ void sync_lock_wr_slow(struct sync_lock *l)
     }
 }
 
+void sync_lock_rd_slow(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_READ, rd_wait(l)); }
+void sync_lock_wr_slow(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_WRITE, wr_wait(l)); }
+
 #else
 
 const char *sync_lock_name(void)
@@ -96,7 +138,7 @@ const char *sync_lock_name(void)
     return LIBMAP_SYNC_LOCK == LIBMAP_LOCK_PTHREAD_WP ? "pthread-rwlock-wp" : "pthread-rwlock";
 }
 
-int sync_lock_init(struct sync_lock *l)
+static int lock_state_init(struct sync_lock *l)
 {
     pthread_rwlockattr_t attr;
     if (pthread_rwlockattr_init(&attr) != 0)
@@ -107,6 +149,21 @@ int sync_lock_init(struct sync_lock *l)
     int rc = pthread_rwlock_init(&l->rw, &attr);
     pthread_rwlockattr_destroy(&attr);
     return rc == 0 ? 0 : -1;
+}
+
+void sync_lock_destroy(struct sync_lock *l)
+{
+    l->magic = 0;
+    pthread_rwlock_destroy(&l->rw);
+}
+
+void sync_lock_rd_slow(struct sync_lock *l)
+{
+    WAIT_TIMED(l, LIBMAP_LOCK_READ, pthread_rwlock_rdlock(&l->rw));
+}
+void sync_lock_wr_slow(struct sync_lock *l)
+{
+    WAIT_TIMED(l, LIBMAP_LOCK_WRITE, pthread_rwlock_wrlock(&l->rw));
 }
 
 #endif

@@ -32,6 +32,15 @@
  * Entering is an acquire, leaving a release (C11 atomics): what a writer
  * did under the lock is visible to whoever enters after it, and
  * ThreadSanitizer sees the same happens-before edges.
+ *
+ * Every lock also says, for debuggers, who holds it and what it guards:
+ * the writer stores its TID in owner after entering and clears it before
+ * leaving (a relaxed store to a line it already owns), and sync_lock_init
+ * records the guarded map's kind, parent and shard. The inner map points
+ * at its lock (struct libmap's guard); libmap_layout describes the fields
+ * (lock_*), so libmap-coredump and the gdb scripts name the holder of a
+ * write lock in a core. A wait that goes to the slow path is timed there
+ * and, above the threshold, emitted as the libmap:lock_wait event.
  */
 #ifndef LIBMAP_LOCK_H
 #define LIBMAP_LOCK_H
@@ -39,6 +48,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+
+#include "internal.h"
 
 #define LIBMAP_LOCK_PTHREAD 0
 #define LIBMAP_LOCK_PTHREAD_WP 1
@@ -58,20 +69,58 @@ const char *sync_lock_name(void);
 #define LOCK_S (UINT32_C(1) << 29)
 #define LOCK_COUNT (LOCK_S - 1)
 
+#define LOCK_STATE _Atomic uint32_t word;
+#define LOCK_STATE_FIELD word
+/* what libmap_layout tells debuggers about the state word */
+#define LOCK_WORD_WRITER LOCK_W
+#define LOCK_WORD_WAITING LOCK_P
+#define LOCK_WORD_READERS LOCK_COUNT
+#else
+#define LOCK_STATE pthread_rwlock_t rw;
+#define LOCK_STATE_FIELD rw
+/* glibc's rwlock state is its own: debuggers see only the owner */
+#define LOCK_WORD_WRITER 0
+#define LOCK_WORD_WAITING 0
+#define LOCK_WORD_READERS 0
+#endif
+
+/* lock_wait's mode */
+#define LIBMAP_LOCK_READ 0
+#define LIBMAP_LOCK_WRITE 1
+
 struct sync_lock {
-    _Atomic uint32_t word;
+    LOCK_STATE
+    _Atomic int32_t owner; /* TID holding it for writing; 0 when none */
+    /* set once by sync_lock_init, for debuggers and lock_wait events */
+    uint32_t magic;        /* LIBMAP_LOCK_MAGIC */
+    uint32_t kind;         /* LIBMAP_GUARD_SYNC or LIBMAP_GUARD_SHARD */
+    uint32_t shard;        /* the shard's index; 0 in a libmap_sync */
+    uint32_t nshards;      /* 1 in a libmap_sync */
+    const void *parent;    /* the libmap_sync or libmap_shard */
+    struct libmap *map;    /* the map it guards */
 };
+
+/* Initialize l as the lock of shard `shard` of `nshards` of parent (kind
+ * LIBMAP_GUARD_*), guarding map (whose guard field then points at l).
+ * Returns 0, or -1 when the lock cannot be created. */
+int sync_lock_init(struct sync_lock *l, uint32_t kind, const void *parent, uint32_t shard,
+                   uint32_t nshards, struct libmap *map);
+void sync_lock_destroy(struct sync_lock *l);
+
+static inline void lock_owner_set(struct sync_lock *l)
+{
+    atomic_store_explicit(&l->owner, current_tid(), memory_order_relaxed);
+}
+static inline void lock_owner_clear(struct sync_lock *l)
+{
+    atomic_store_explicit(&l->owner, 0, memory_order_relaxed);
+}
+
+#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX
 
 void sync_lock_rd_slow(struct sync_lock *l);
 void sync_lock_wr_slow(struct sync_lock *l);
 void sync_lock_wake(struct sync_lock *l);
-
-static inline int sync_lock_init(struct sync_lock *l)
-{
-    atomic_init(&l->word, 0);
-    return 0;
-}
-static inline void sync_lock_destroy(struct sync_lock *l) { (void)l; }
 
 static inline void sync_rdlock(struct sync_lock *l)
 {
@@ -94,16 +143,17 @@ static inline void sync_rdunlock(struct sync_lock *l)
 static inline void sync_wrlock(struct sync_lock *l)
 {
     uint32_t s = 0;
-    if (__builtin_expect(atomic_compare_exchange_weak_explicit(&l->word, &s, LOCK_W,
-                                                               memory_order_acquire,
-                                                               memory_order_relaxed),
-                         1))
-        return;
-    sync_lock_wr_slow(l);
+    if (!__builtin_expect(atomic_compare_exchange_weak_explicit(&l->word, &s, LOCK_W,
+                                                                memory_order_acquire,
+                                                                memory_order_relaxed),
+                          1))
+        sync_lock_wr_slow(l);
+    lock_owner_set(l);
 }
 
 static inline void sync_wrunlock(struct sync_lock *l)
 {
+    lock_owner_clear(l);
     uint32_t s = atomic_exchange_explicit(&l->word, 0, memory_order_release);
     if (__builtin_expect(s & LOCK_S, 0))
         sync_lock_wake(l);
@@ -111,16 +161,25 @@ static inline void sync_wrunlock(struct sync_lock *l)
 
 #else /* the pthread locks */
 
-struct sync_lock {
-    pthread_rwlock_t rw;
-};
-
-int sync_lock_init(struct sync_lock *l);
-static inline void sync_lock_destroy(struct sync_lock *l) { pthread_rwlock_destroy(&l->rw); }
-static inline void sync_rdlock(struct sync_lock *l) { pthread_rwlock_rdlock(&l->rw); }
+void sync_lock_rd_slow(struct sync_lock *l);
+void sync_lock_wr_slow(struct sync_lock *l);
+static inline void sync_rdlock(struct sync_lock *l)
+{
+    if (__builtin_expect(pthread_rwlock_tryrdlock(&l->rw) != 0, 0))
+        sync_lock_rd_slow(l);
+}
 static inline void sync_rdunlock(struct sync_lock *l) { pthread_rwlock_unlock(&l->rw); }
-static inline void sync_wrlock(struct sync_lock *l) { pthread_rwlock_wrlock(&l->rw); }
-static inline void sync_wrunlock(struct sync_lock *l) { pthread_rwlock_unlock(&l->rw); }
+static inline void sync_wrlock(struct sync_lock *l)
+{
+    if (__builtin_expect(pthread_rwlock_trywrlock(&l->rw) != 0, 0))
+        sync_lock_wr_slow(l);
+    lock_owner_set(l);
+}
+static inline void sync_wrunlock(struct sync_lock *l)
+{
+    lock_owner_clear(l);
+    pthread_rwlock_unlock(&l->rw);
+}
 
 #endif
 

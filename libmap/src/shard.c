@@ -129,7 +129,8 @@ int libmap_shard_new(const libmap_config *config, int shard_bits, libmap_shard *
     for (size_t i = 0; i < n; i++) {
         struct shard *sh = &s->shards[i];
         int rc = map_new_seeded(&inner, s->seed, &sh->map);
-        if (rc == 0 && sync_lock_init(&sh->lock) != 0) {
+        if (rc == 0 &&
+            sync_lock_init(&sh->lock, LIBMAP_GUARD_SHARD, s, (uint32_t)i, (uint32_t)n, sh->map) != 0) {
             libmap_free(sh->map);
             rc = LIBMAP_ENOMEM;
         }

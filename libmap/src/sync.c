@@ -45,7 +45,7 @@ int libmap_sync_new(const libmap_config *config, libmap_sync **out)
         safe_free(&conf, s, sizeof *s);
         return rc;
     }
-    if (sync_lock_init(&s->lock) != 0) {
+    if (sync_lock_init(&s->lock, LIBMAP_GUARD_SYNC, s, 0, 1, s->map) != 0) {
         libmap_free(s->map);
         safe_free(&conf, s, sizeof *s);
         return LIBMAP_ENOMEM;

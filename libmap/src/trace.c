@@ -39,8 +39,10 @@
 #define LTTNG_UST_TRACEPOINT_DEFINE
 #define LTTNG_UST_TRACEPOINT_PROBE_DYNAMIC_LINKAGE
 #include "internal.h"
+#include "lock.h"
 #include "trace.h"
 
+#include <stdlib.h>
 #include <time.h>
 
 #define PANIC_SETTLE_MS 20
@@ -132,6 +134,32 @@ void trace_evacuate(const struct libmap *m, size_t oldbucket, size_t nx, size_t 
 void trace_grow_done(const struct libmap *m)
 {
     lttng_ust_do_tracepoint(libmap, grow_done, m, m->B, m->count);
+}
+
+/* lock_wait's threshold: LIBMAP_LOCK_WAIT_NS from the environment, read
+ * once, else LOCK_WAIT_NS_DEFAULT (a futex sleep and wake-up takes about
+ * that long; shorter waits are spins, not contention worth a mark). */
+#define LOCK_WAIT_NS_DEFAULT 10000
+static uint64_t lock_wait_threshold(void)
+{
+    static _Atomic int64_t threshold = -1;
+    int64_t t = atomic_load_explicit(&threshold, memory_order_relaxed);
+    if (t < 0) {
+        const char *env = getenv("LIBMAP_LOCK_WAIT_NS");
+        char *end;
+        long long v = env != NULL ? strtoll(env, &end, 10) : -1;
+        t = env != NULL && *env != '\0' && *end == '\0' && v >= 0 ? v : LOCK_WAIT_NS_DEFAULT;
+        atomic_store_explicit(&threshold, t, memory_order_relaxed);
+    }
+    return (uint64_t)t;
+}
+
+void trace_lock_wait(const struct sync_lock *l, int mode, uint64_t t0)
+{
+    uint64_t waited = trace_clock() - t0;
+    if (waited >= lock_wait_threshold())
+        lttng_ust_do_tracepoint(libmap, lock_wait, l->parent, l->map, (uint8_t)l->kind, l->shard,
+                                waited, (uint8_t)mode);
 }
 
 /* The traced lookup: the lookup itself (after the caller's concurrent-access

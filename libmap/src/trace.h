@@ -58,6 +58,8 @@ TRACE_COLD void trace_iter_init(const struct libmap *m, const libmap_iter *it);
 TRACE_COLD void trace_iterate(const struct libmap *m, size_t bucket, unsigned slot);
 TRACE_COLD void trace_iter_end(const struct libmap *m);
 void trace_panic(const struct libmap_panic_record *r, uint64_t writer_word, bool at_end);
+struct sync_lock;
+TRACE_COLD void trace_lock_wait(const struct sync_lock *l, int mode, uint64_t t0);
 
 #define TRACE_ON(ev)                                                                               \
     (lttng_ust_tracepoint_enabled(libmap, ev) && !__atomic_load_n(&trace_muted, __ATOMIC_RELAXED))
@@ -84,6 +86,9 @@ void trace_panic(const struct libmap_panic_record *r, uint64_t writer_word, bool
 #define LIBMAP_TRACE_FREE(m) TRACE_IF(free, trace_free(m))
 /* Growth: before the new array is installed (bigger: 1 doubling, 0 same size). */
 #define LIBMAP_TRACE_GROW(m, bigger) TRACE_IF(grow, trace_grow((m), (bigger)))
+/* A safe map's lock wait that went to the slow path (lock.c); trace.c
+ * emits it when it lasted at least the threshold. */
+#define LIBMAP_TRACE_LOCK_WAIT(l, mode, t0) TRACE_IF_STARTED(t0, trace_lock_wait((l), (mode), (t0)))
 #define LIBMAP_TRACE_EVACUATE(m, oldbucket, nx, ny, nold)                                          \
     TRACE_IF(evacuate, trace_evacuate((m), (oldbucket), (nx), (ny), (nold)))
 /* Called after evacuation work: emits when that work finished the growth. */
@@ -141,6 +146,7 @@ static ALWAYS_INLINE bool trace_lookup_kind(const struct libmap *m, const void *
 #define LIBMAP_TRACE_NEW(m, hint) ((void)0)
 #define LIBMAP_TRACE_FREE(m) ((void)0)
 #define LIBMAP_TRACE_GROW(m, bigger) ((void)0)
+#define LIBMAP_TRACE_LOCK_WAIT(l, mode, t0) ((void)0)
 #define LIBMAP_TRACE_EVACUATE(m, oldbucket, nx, ny, nold) ((void)0)
 #define LIBMAP_TRACE_GROW_DONE(m) ((void)0)
 #define LIBMAP_TRACE_PANIC(r, writer_word, at_end) ((void)(writer_word), (void)(at_end))

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "internal.h"
+#include "lock.h"
 
 static unsigned checked; /* fields checked */
 

@@ -85,8 +85,18 @@ extern "C" {
     X(LIBMAP_WRITER_PANIC)                                                                   \
     X(LIBMAP_WRITER_SEQ_SHIFT)                                                               \
     X(LIBMAP_WRITER_SEQ_MASK)                                                                \
-    X(LIBMAP_WRITER_TID_SHIFT)
+    X(LIBMAP_WRITER_TID_SHIFT)                                                               \
+    X(LIBMAP_LOCK_MAGIC)
 #define LIBMAP_STRING_MACROS(X) X(LIBMAP_NOTE_NAME)
+
+/* The safe maps (libmap/sync.h): the map of a libmap_sync, and each shard's
+ * map of a libmap_shard, points at the lock that guards it (libmap_layout's
+ * map_guard; the lock's fields are its lock_* entries). The lock's kind
+ * says which of the two owns it; its magic, that it is one. */
+#define LIBMAP_GUARD_KINDS(X)                                                                \
+    X(SYNC, 1, "sync")                                                                       \
+    X(SHARD, 2, "shard")
+#define LIBMAP_LOCK_MAGIC 0x6b636f6cu /* "lock" */
 
 #define LIBMAP_ENUM_OP_(NAME, value, name) LIBMAP_OP_##NAME = value,
 enum libmap_op { LIBMAP_OPS(LIBMAP_ENUM_OP_) };
@@ -98,6 +108,9 @@ enum libmap_panic_kind { LIBMAP_PANIC_KINDS(LIBMAP_ENUM_PANIC_) };
 
 #define LIBMAP_ENUM_GROWTH_(NAME, value, name) LIBMAP_##NAME = value,
 enum libmap_growth { LIBMAP_GROWTH(LIBMAP_ENUM_GROWTH_) };
+
+#define LIBMAP_ENUM_GUARD_(NAME, value, name) LIBMAP_GUARD_##NAME = value,
+enum libmap_guard_kind { LIBMAP_GUARD_KINDS(LIBMAP_ENUM_GUARD_) };
 
 #define LIBMAP_PANIC_MAGIC UINT64_C(0x63696e61706d626c) /* "lbmpanic" little-endian */
 #define LIBMAP_PANIC_RECORD_VERSION 1
@@ -303,7 +316,25 @@ LIBMAP_API void libmap_registry_foreach(void (*fn)(libmap *m, void *ctx), void *
     /* appended: LIBMAP_NOVERFLOW_MAX_B. It fills what was the descriptor's                  \
      * trailing padding (zero), so the size did not change: 0 means a                        \
      * libmap from before it, whose value was LIBMAP_NOVERFLOW_MAX_B too. */                 \
-    X(uint32_t, noverflow_max_b, CONST, LIBMAP_NOVERFLOW_MAX_B, 0)
+    X(uint32_t, noverflow_max_b, CONST, LIBMAP_NOVERFLOW_MAX_B, 0)                           \
+    /* appended: the safe maps' locks (libmap/sync.h). A map's guard field                   \
+     * points at the lock guarding it (NULL: a plain map); the lock's state                  \
+     * word holds the writer bit, the waiting-writer bit and the reader count                \
+     * under these masks (0: not described, a pthread lock: owner only) */                  \
+    X(uint32_t, map_guard, OFF, struct libmap, guard)                                        \
+    X(uint32_t, lock_magic, CONST, LIBMAP_LOCK_MAGIC, 0)                                     \
+    X(uint32_t, lock_size, SIZE, struct sync_lock, 0)                                        \
+    X(uint32_t, lock_word, OFF, struct sync_lock, LOCK_STATE_FIELD)                          \
+    X(uint32_t, lock_owner, OFF, struct sync_lock, owner)                                    \
+    X(uint32_t, lock_magic_off, OFF, struct sync_lock, magic)                                \
+    X(uint32_t, lock_kind, OFF, struct sync_lock, kind)                                      \
+    X(uint32_t, lock_shard, OFF, struct sync_lock, shard)                                    \
+    X(uint32_t, lock_nshards, OFF, struct sync_lock, nshards)                                \
+    X(uint32_t, lock_parent, OFF, struct sync_lock, parent)                                  \
+    X(uint32_t, lock_map, OFF, struct sync_lock, map)                                        \
+    X(uint32_t, lock_word_writer, CONST, LOCK_WORD_WRITER, 0)                                \
+    X(uint32_t, lock_word_waiting, CONST, LOCK_WORD_WAITING, 0)                              \
+    X(uint32_t, lock_word_readers, CONST, LOCK_WORD_READERS, 0)
 
 #define LIBMAP_LAYOUT_CONST(a, b) (a)
 #define LIBMAP_LAYOUT_OFF(a, b) offsetof(a, b)
