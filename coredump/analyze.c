@@ -307,7 +307,9 @@ int analyze(struct analysis *a, const struct options *opt)
             return -1;
     }
     check_debuginfo(a);
-    if ((opt->all_maps || opt->json) && a->reg.n > 0) {
+    /* every map's header: --all-maps, JSON, and the locks held (a safe map's
+     * inner maps are in the registry; their guards say who holds them) */
+    if (a->reg.n > 0) {
         a->all = calloc(a->reg.n, sizeof *a->all);
         if (a->all != NULL) {
             a->nall = a->reg.n;

@@ -10,6 +10,7 @@
 
 #include "analysis.h"
 #include "json.h"
+#include "report_locks.h"
 #include "slots_json.h"
 #include "walk.h"
 
@@ -213,6 +214,7 @@ static void map_header(struct analysis *a, struct json *j, const struct lm_map *
     }
     json_u64(j, "nevacuate", m->nevacuate);
     json_obj_end(j);
+    guard_json(j, &m->guard);
     json_obj_begin(j, "writer");
     json_addr(j, "raw", m->writer);
     const struct panic_info *p = &a->panic;

@@ -7,9 +7,11 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis.h"
+#include "report_locks.h"
 #include "slots.h"
 #include "walk.h"
 
@@ -191,8 +193,11 @@ static void section_threads(struct analysis *a, FILE *o)
             print_thread(o, t, "also detected the race (stopped in libmap's panic path)");
             continue;
         }
-        if (a->opt->threads || (!p->present && t->in_libmap)) {
-            print_thread(o, t, t->in_libmap ? "inside libmap" : NULL);
+        char role[256];
+        const char *base = t->in_libmap ? "inside libmap" : NULL;
+        int holder = lock_role(a, t->tid, base, role, sizeof role);
+        if (a->opt->threads || holder || (!p->present && t->in_libmap)) {
+            print_thread(o, t, holder ? role : base);
             continue;
         }
         others++; /* the threads whose stacks are not shown */
@@ -459,6 +464,8 @@ static void section_buckets(struct analysis *a, FILE *o)
     slots_free(&bp.sr);
 }
 
+/* Plain maps in registry order, then each safe map with its inner maps
+ * (a libmap_shard's shards in order) and their locks. */
 static void section_all_maps(struct analysis *a, FILE *o)
 {
     fprintf(o, "\nregistry: %" PRIu64 " maps", a->reg.count);
@@ -466,12 +473,34 @@ static void section_all_maps(struct analysis *a, FILE *o)
         fprintf(o, " (%s)", a->reg.error);
     fputc('\n', o);
     for (size_t i = 0; i < a->nall; i++) {
+        if (a->all[i].ok && a->all[i].map.guard.ok)
+            continue;
         fputs("  ", o);
         if (a->all[i].ok)
             map_one_line(a, o, &a->all[i].map);
         else
             fprintf(o, "map 0x%" PRIx64 ": %s\n", a->reg.maps[i], a->all[i].error);
     }
+    size_t *idx;
+    size_t n = guarded_maps_sorted(a, &idx);
+    for (size_t k = 0; k < n; k++) {
+        const struct lm_map *m = &a->all[idx[k]].map;
+        const struct lm_guard *g = &m->guard;
+        if (k == 0 || a->all[idx[k - 1]].map.guard.parent != g->parent) {
+            if (g->kind == LIBMAP_GUARD_SHARD)
+                fprintf(o, "  libmap_shard 0x%" PRIx64 ": %u shards\n", g->parent, g->nshards);
+            else
+                fprintf(o, "  libmap_%s 0x%" PRIx64 ":\n", g->kind_name, g->parent);
+        }
+        char state[192];
+        lock_state_str(g, state, sizeof state);
+        if (g->kind == LIBMAP_GUARD_SHARD)
+            fprintf(o, "    shard %u: %s\n      ", g->shard, state);
+        else
+            fprintf(o, "    lock: %s\n      ", state);
+        map_one_line(a, o, m);
+    }
+    free(idx);
 }
 
 void report_text(struct analysis *a, FILE *o)
@@ -480,6 +509,7 @@ void report_text(struct analysis *a, FILE *o)
     section_process(a, o);
     section_panic(a, o);
     section_threads(a, o);
+    section_locks(a, o);
     if (a->opt->all_maps)
         section_all_maps(a, o);
     section_map(a, o);

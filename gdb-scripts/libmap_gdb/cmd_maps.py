@@ -1,6 +1,8 @@
 # cmd_maps.py — `libmap maps`: every map in libmap's registry with its
 # summary, key kind, value size and writer state (with the write sequence
-# when this libmap's descriptor defines it).
+# when this libmap's descriptor defines it); the inner maps of a
+# libmap_sync or libmap_shard under their parent, shards in order, each
+# with its lock's state (the write holder's TID, readers).
 
 import gdb
 
@@ -47,11 +49,30 @@ class LibmapMaps(gdb.Command):
     def invoke(self, arg, from_tty):
         addrs, problem = registry.map_addresses()
         gdb.write("%d map%s\n" % (len(addrs), "" if len(addrs) == 1 else "s"))
+        guarded = []
         for a in addrs:
             try:
-                gdb.write("  (libmap *) %#x  %s\n" % (a, describe(mapread.Map(a))))
+                m = mapread.Map(a)
             except LibmapError as e:
                 gdb.write("  (libmap *) %#x  <%s>\n" % (a, str(e).replace("libmap: ", "")))
+                continue
+            if m.guard is not None and m.guard.ok:
+                guarded.append(m)
+            else:
+                gdb.write("  (libmap *) %#x  %s\n" % (a, describe(m)))
+        guarded.sort(key=lambda m: (m.guard.parent, m.guard.shard))
+        parent = None
+        for m in guarded:
+            g = m.guard
+            if g.parent != parent:
+                parent = g.parent
+                if g.kind == "shard":
+                    gdb.write("  (libmap_shard *) %#x  %d shards\n" % (g.parent, g.nshards))
+                else:
+                    gdb.write("  (libmap_%s *) %#x\n" % (g.kind, g.parent))
+            where = "shard %d" % g.shard if g.kind == "shard" else "lock"
+            gdb.write("    %s: %s\n      (libmap *) %#x  %s\n" % (where, g.state(), m.addr,
+                                                             describe(m)))
         if problem:
             gdb.write("  registry: %s\n" % problem)
 

@@ -69,7 +69,12 @@ class CMap(ctypes.Structure):
                 + [("hash_fn_known", _int), ("indirect_key", _int), ("indirect_value", _int),
                    ("kind", ctypes.c_char * 16), ("growing", _int), ("same_size", _int),
                    ("nbuckets", _u64), ("noldbuckets", _u64), ("walkable", _int),
-                   ("problem", ctypes.c_char * 256)])
+                   ("problem", ctypes.c_char * 256)]
+                + [("guard", _u64), ("guard_ok", _int), ("guard_kind", _u32),
+                   ("guard_kind_name", ctypes.c_char * 16), ("guard_parent", _u64),
+                   ("guard_shard", _u32), ("guard_nshards", _u32), ("lock_owner", _i32),
+                   ("lock_writer", _int), ("lock_writer_waiting", _int),
+                   ("lock_readers", _i64), ("guard_problem", ctypes.c_char * 128)])
 
 
 BUCKET, BUCKET_STOP, BUCKET_UNREADABLE = 0, 1, 2   # struct lmi_bucket's kind

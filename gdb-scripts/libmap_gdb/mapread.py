@@ -33,6 +33,7 @@ class Map:
         self.nold = h.noldbuckets
         self._writer = (bool(h.writer_held), h.writer_tid, h.writer_op, bool(h.writer_panic),
                         None if h.writer_seq < 0 else h.writer_seq)
+        self.guard = Guard(h) if h.guard else None
         if check_magic and not h.magic_ok:
             raise LibmapError("libmap: %#x is not a live map (magic %#x, expected %#x)"
                               % (addr, h.magic, h.expected_magic))
@@ -71,6 +72,44 @@ class Map:
             s += ", growing %d/%d (%s)" % (self.nevacuate, self.nold,
                                           "same-size" if self.same_size else "doubling")
         return s + "}"
+
+
+class Guard:
+    """The lock guarding a safe map's inner map (a libmap_sync's map, a
+    libmap_shard's shard), as lmi_map_header decodes it."""
+
+    def __init__(self, h):
+        self.addr = h.guard
+        self.ok = bool(h.guard_ok)
+        self.problem = h.guard_problem.decode(errors="replace")
+        self.kind = h.guard_kind_name.decode()
+        self.parent = h.guard_parent
+        self.shard, self.nshards = h.guard_shard, h.guard_nshards
+        self.owner = h.lock_owner
+        self.writer = None if h.lock_writer < 0 else bool(h.lock_writer)
+        self.writer_waiting = None if h.lock_writer_waiting < 0 else bool(h.lock_writer_waiting)
+        self.readers = None if h.lock_readers < 0 else h.lock_readers
+
+    def owner_name(self):
+        """`libmap_shard 0x... shard 2 of 4`, `libmap_sync 0x...`."""
+        if self.kind == "shard":
+            return "libmap_shard %#x shard %d of %d" % (self.parent, self.shard, self.nshards)
+        return "libmap_%s %#x" % (self.kind, self.parent)
+
+    def state(self):
+        """`write lock held by thread N; 2 readers; a writer waits`, or `free`."""
+        if not self.ok:
+            return "lock unreadable: %s" % self.problem
+        parts = []
+        if self.owner:
+            parts.append("write lock held by thread %d" % self.owner)
+        elif self.writer:
+            parts.append("write lock held (its holder had not stored its TID yet)")
+        if self.readers:
+            parts.append("%d reader%s" % (self.readers, "" if self.readers == 1 else "s"))
+        if self.writer_waiting:
+            parts.append("a writer waits")
+        return "; ".join(parts) or "free"
 
 
 def where(label, index, pos=0, addr=0, slot=None):

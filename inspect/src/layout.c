@@ -16,6 +16,8 @@
  * shorter descriptor leaves them zero (decode): the writer word's PANIC bit
  * and write sequence are then unknown. */
 #define LAYOUT_SEQ_SIZE (offsetof(struct libmap_layout, writer_seq_mask) + sizeof(uint32_t))
+/* The safe maps' locks (map_guard and the lock_* fields). */
+#define LAYOUT_GUARD_SIZE (offsetof(struct libmap_layout, lock_word_readers) + sizeof(uint32_t))
 
 /* Convert the raw target bytes to host order, field by field of the
  * contract table (debug.h, LIBMAP_LAYOUT_FIELDS); a field the target's
@@ -101,6 +103,21 @@ static int check(const struct lm_layout *l, char *err, size_t errlen)
     FIELD(d->registry_magic, 8, d->registry_size, "registry magic");
     FIELD(d->registry_head, p, d->registry_size, "registry head");
     FIELD(d->registry_count, 8, d->registry_size, "registry count");
+    if (l->has_guard) {
+        if (d->lock_size == 0 || d->lock_size > 65536) {
+            snprintf(err, errlen, "layout descriptor: implausible lock size %u", d->lock_size);
+            return -1;
+        }
+        FIELD(d->map_guard, p, d->map_size, "map guard");
+        FIELD(d->lock_word, 4, d->lock_size, "lock state word");
+        FIELD(d->lock_owner, 4, d->lock_size, "lock owner");
+        FIELD(d->lock_magic_off, 4, d->lock_size, "lock magic");
+        FIELD(d->lock_kind, 4, d->lock_size, "lock kind");
+        FIELD(d->lock_shard, 4, d->lock_size, "lock shard");
+        FIELD(d->lock_nshards, 4, d->lock_size, "lock nshards");
+        FIELD(d->lock_parent, p, d->lock_size, "lock parent");
+        FIELD(d->lock_map, p, d->lock_size, "lock map");
+    }
 #undef FIELD
     if (d->bucket_cnt == 0 || d->bucket_cnt > 64 || d->min_tophash > 255 ||
         d->empty_rest >= d->min_tophash || d->empty_one >= d->min_tophash ||
@@ -164,6 +181,7 @@ int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_
     decode(&l->d, raw, n, mem);
     l->extended = n >= LAYOUT_EXT_SIZE;
     l->has_writer_seq = n >= LAYOUT_SEQ_SIZE && l->d.writer_seq_mask != 0;
+    l->has_guard = n >= LAYOUT_GUARD_SIZE && l->d.lock_magic != 0;
     if (!l->extended) {
         /* A descriptor without the appended widths: the fields are those
          * of the first libmap release. */

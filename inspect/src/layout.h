@@ -26,6 +26,8 @@ struct lm_layout {
     int extended;           /* the descriptor has the appended width fields */
     int has_writer_seq;     /* it has writer_seq_shift and writer_seq_mask (appended
                                later; older libmaps have no write sequence) */
+    int has_guard;          /* it describes the safe maps' locks (map_guard, lock_*;
+                               appended later still) */
     int from_note;          /* found through the debug note, not a symbol */
     char module[256];       /* the module defining it, for messages ("" unknown) */
     char note[384];         /* a remark for the user, or "" */

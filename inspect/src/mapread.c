@@ -141,6 +141,7 @@ int map_read(struct lm_map *m, const struct lm_layout *l, struct lmi_mem *mem, u
         m->noldbuckets = (uint64_t)1 << m->oldB;
     }
     check_geometry(m, l);
+    guard_read(l, mem, addr, &m->guard);
     return 0;
 }
 

@@ -9,8 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mem.h"
+#include "guard.h"
 #include "layout.h"
+#include "mem.h"
 
 struct lm_map {
     uint64_t addr;
@@ -31,6 +32,7 @@ struct lm_map {
     unsigned noverflow_max_b; /* noverflow exact up to this B (the descriptor's) */
     int walkable;         /* geometry sane: the buckets can be walked */
     char problem[256];    /* why not, when not */
+    struct lm_guard guard; /* the lock guarding it (a safe map's inner map) */
 };
 
 /* Read the map at addr. Returns 0 (check walkable), or -1 with a message

@@ -69,6 +69,19 @@ int lmi_map_header(lmi_target *t, uint64_t map, struct lmi_map *out, char *err, 
     out->noldbuckets = m.noldbuckets;
     out->walkable = m.walkable;
     snprintf(out->problem, sizeof out->problem, "%s", m.problem);
+    const struct lm_guard *g = &m.guard;
+    out->guard = g->addr;
+    out->guard_ok = g->ok;
+    out->guard_kind = g->kind;
+    snprintf(out->guard_kind_name, sizeof out->guard_kind_name, "%s", g->kind_name);
+    out->guard_parent = g->parent;
+    out->guard_shard = g->shard;
+    out->guard_nshards = g->nshards;
+    out->lock_owner = g->owner;
+    out->lock_writer = g->writer;
+    out->lock_writer_waiting = g->writer_waiting;
+    out->lock_readers = g->readers;
+    snprintf(out->guard_problem, sizeof out->guard_problem, "%s", g->problem);
     return 0;
 }
 

@@ -158,6 +158,11 @@ void libmap_shard_free(libmap_shard *s)
 
 size_t libmap_shard_count(const libmap_shard *s) { return s == NULL ? 0 : s->mask + 1; }
 
+size_t libmap_shard_index(const libmap_shard *s, const void *key)
+{
+    return (size_t)(shard_of(s, map_key_hash(s->proto, key)) - s->shards);
+}
+
 /* Count a change (one of a shard's two counters), under the shard's write
  * lock: only the lock holder writes it, so a load and a store suffice. */
 static ALWAYS_INLINE void count_change(_Atomic uint64_t *c)

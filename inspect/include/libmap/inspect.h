@@ -212,6 +212,21 @@ struct lmi_map {
     uint64_t noldbuckets;         /* old base buckets while growing */
     int walkable;                 /* the geometry is sane enough to walk */
     char problem[256];            /* why not, when not */
+    /* appended: the lock that guards the map when it is the map of a
+     * libmap_sync or a shard's map of a libmap_shard (map_guard and lock_*
+     * in the layout descriptor) */
+    uint64_t guard;               /* the lock's address; 0: a plain map (or a libmap
+                                   * whose descriptor predates the safe maps) */
+    int guard_ok;                 /* the lock was read and is one (its magic) */
+    uint32_t guard_kind;          /* enum libmap_guard_kind */
+    char guard_kind_name[16];     /* "sync", "shard" */
+    uint64_t guard_parent;        /* the libmap_sync or libmap_shard */
+    uint32_t guard_shard, guard_nshards; /* this shard's index, the shard count */
+    int32_t lock_owner;           /* TID holding it for writing, 0: none */
+    int lock_writer;              /* the state word's writer bit: 1, 0, -1 not described */
+    int lock_writer_waiting;      /* a writer waits (new readers wait too): 1, 0, -1 */
+    int64_t lock_readers;         /* threads holding it for reading, -1 not described */
+    char guard_problem[128];      /* why guard_ok is 0, when guard is not 0 */
 };
 
 /* Decode the header of the map at map. Returns 0 (check magic_ok and

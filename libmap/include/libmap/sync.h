@@ -125,6 +125,10 @@ LIBMAP_API int libmap_shard_new(const libmap_config *config, int shard_bits, lib
 LIBMAP_API void libmap_shard_free(libmap_shard *m);
 /* The number of shards, 2^k. */
 LIBMAP_API size_t libmap_shard_count(const libmap_shard *m);
+/* The shard that holds key (0 .. count - 1; the key as libmap_shard_assign
+ * takes it): the index libmap-coredump, gdb and the libmap:lock_wait event
+ * name, to find a key's shard when one is reported busy. */
+LIBMAP_API size_t libmap_shard_index(const libmap_shard *m, const void *key);
 
 LIBMAP_API int libmap_shard_assign(libmap_shard *m, const void *key, const void *value);
 LIBMAP_API bool libmap_shard_lookup(libmap_shard *m, const void *key, void *value_out);
