@@ -160,6 +160,8 @@ size_t libmap_shard_count(const libmap_shard *s) { return s == NULL ? 0 : s->mas
 
 size_t libmap_shard_index(const libmap_shard *s, const void *key)
 {
+    if (s == NULL || key == NULL)
+        return 0;
     return (size_t)(shard_of(s, map_key_hash(s->proto, key)) - s->shards);
 }
 

@@ -7,7 +7,9 @@
  * shard hands over is the map's own; every key of a map has the same shard
  * bits (56-k..55) and the maps have all 2^k values; and a shard's keys
  * still use many tophash values (more than 256/2^k: the shard bits are not
- * tophash bits).
+ * tophash bits). Each shard's map points at its lock (struct libmap's
+ * guard), which names the libmap_shard, the shard and the map, and
+ * libmap_shard_index names the shard whose map holds the key.
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 #include "check.h"
 #include "internal.h"
 #include "invariants.h"
+#include "lock.h"
 
 #define BITS 3
 #define NSHARDS (1u << BITS)
@@ -85,6 +88,32 @@ static uint64_t check_all(size_t expect_total)
     return seed;
 }
 
+/* The guards of the shard maps, and libmap_shard_index against where
+ * each key really is. */
+static void check_guards_and_index(libmap_shard *s)
+{
+    nmaps = 0;
+    libmap_registry_foreach(collect, NULL);
+    CHECK_EQ(nmaps, NSHARDS);
+    libmap *by_shard[NSHARDS] = {NULL};
+    for (unsigned i = 0; i < nmaps; i++) {
+        const struct sync_lock *l = ((struct libmap *)maps[i])->guard;
+        CHECK(l != NULL && l->magic == LIBMAP_LOCK_MAGIC && l->kind == LIBMAP_GUARD_SHARD);
+        CHECK(l->parent == s && l->nshards == NSHARDS && l->shard < NSHARDS);
+        CHECK(l->map == (struct libmap *)maps[i] && l->owner == 0);
+        CHECK(by_shard[l->shard] == NULL);
+        by_shard[l->shard] = maps[i];
+    }
+    for (uint64_t k = 0; k < KEYS; k++) {
+        uint64_t key = k + 7, v;
+        size_t i = libmap_shard_index(s, &key);
+        CHECK(i < NSHARDS);
+        CHECK(libmap_lookup_u64(by_shard[i], key, &v) && v == k);
+        CHECK(!libmap_lookup_u64(by_shard[(i + 1) % NSHARDS], key, &v));
+    }
+    CHECK_EQ(libmap_shard_index(NULL, NULL), 0);
+}
+
 int main(void)
 {
     libmap_config cfg = {.key_kind = LIBMAP_KEY_U64, .value_size = 8};
@@ -111,11 +140,12 @@ int main(void)
         CHECK(libmap_shard_lookup_u64(s, k + 7, &v) && v == k);
     }
     CHECK_EQ(libmap_shard_len(s), KEYS);
+    check_guards_and_index(s);
     libmap_shard_free(s);
     nmaps = 0;
     libmap_registry_foreach(collect, NULL);
     CHECK_EQ(nmaps, 0);
     printf("test_shard_internals: %u shards, one seed kept through empty shards and clear, "
-           "%d keys each in its shard and bucket: ok\n", NSHARDS, KEYS);
+           "%d keys each in its shard and bucket, guards and libmap_shard_index agree: ok\n", NSHARDS, KEYS);
     return 0;
 }
