@@ -116,6 +116,10 @@ static void decode_write(struct tl_decoder *d, const struct event *e, struct tl_
     uint64_t start = field(e, 5);
     if (start) /* 0: no start time was taken */
         op->start = e->ts - ns_since(e, start);
+    if (e->c->has_opt[0]) {
+        op->seq = (uint32_t)field(e, EVC_MAXF + 0);
+        op->flags |= TL_OP_SEQ;
+    }
     struct tl_map *mp = TL_AT(m->maps, struct tl_map, e->map);
     mp->last_count = op->count;
     mp->last_B = op->B;
@@ -219,7 +223,8 @@ static bool has_panic(const struct tl_model *m, int32_t vpid)
     return false;
 }
 
-/* The panic's optional fields: detect_ns and at_end, writer_done. */
+/* The panic's optional fields: detect_ns and at_end, writer_done,
+ * writer_seq. */
 static void decode_panic_timing(const struct event *e, struct tl_panic *p)
 {
     const struct tl_evclass *c = e->c;
@@ -231,6 +236,10 @@ static void decode_panic_timing(const struct event *e, struct tl_panic *p)
     if (c->has_opt[2]) {
         p->has_writer_done = true;
         p->writer_done = field(e, EVC_MAXF + 2) != 0;
+    }
+    if (c->has_opt[3]) {
+        p->has_writer_seq = true;
+        p->writer_seq = (uint32_t)field(e, EVC_MAXF + 3);
     }
 }
 

@@ -33,7 +33,10 @@ static const struct evdesc {
 };
 
 static const char *const optfields[EV_N][EVC_MAXOPT] = {
-    [EV_PANIC] = {"detect_ns", "at_end", "writer_done"},
+    [EV_ASSIGN] = {"seq"},
+    [EV_DELETE] = {"seq"},
+    [EV_CLEAR] = {"seq"},
+    [EV_PANIC] = {"detect_ns", "at_end", "writer_done", "writer_seq"},
 };
 
 static const char *const ctx_names[CTX_N] = {"vtid", "vpid", "procname"};

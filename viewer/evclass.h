@@ -24,7 +24,7 @@ enum tl_ev {
 /* Required payload fields per event, and optional ones (added to the
  * contract later) read as indices EVC_MAXF + i when present. */
 #define EVC_MAXF 8
-#define EVC_MAXOPT 3
+#define EVC_MAXOPT 4
 
 enum { CTX_VTID, CTX_VPID, CTX_PROCNAME, CTX_N };
 

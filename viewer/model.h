@@ -74,6 +74,7 @@ struct tl_op {
     int64_t start, end;
     uint64_t hash;        /* write and lookup events; 0 otherwise */
     uint64_t count;       /* entries after a write */
+    uint32_t seq;         /* a write's sequence in the writer word (TL_OP_SEQ) */
     uint32_t thread;      /* index in tl_model.threads */
     uint32_t map;         /* index in tl_model.maps */
     uint8_t kind;         /* enum tl_kind */
@@ -87,6 +88,7 @@ struct tl_op {
                            * (a write detected on entry, or a writer whose
                            * event never completed); start == end == panic ts */
 #define TL_OP_PANIC 2     /* one of the two operations the panic names */
+#define TL_OP_SEQ 4       /* seq is known (write events of traces that have it) */
 
 /* A growth phase: libmap:grow to libmap:grow_done on one map. */
 struct tl_grow {
@@ -124,6 +126,11 @@ struct tl_panic {
     /* writer_done (newer traces): the writer's colliding write was over,
      * its event out, when the panic event was emitted */
     bool has_writer_done, writer_done;
+    /* writer_seq (newer traces): the write sequence of the word the check
+     * found, naming the colliding write: the writer's write event on the
+     * map with that seq */
+    bool has_writer_seq;
+    uint32_t writer_seq;
     /* --- filled by tl_analyze --- */
     uint64_t det_op, writer_op_idx; /* the colliding operations (indices in
                                      * ops), TL_NONE when the trace has none */
