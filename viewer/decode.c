@@ -211,6 +211,21 @@ static void decode_grow_done(struct tl_decoder *d, const struct event *e)
     TL_AT(d->m->maps, struct tl_map, e->map)->last_B = (uint8_t)field(e, 1);
 }
 
+/* A lock wait: the interval [ts - waited_ns, ts] on the waiting thread,
+ * on the inner map (e->map), counted on its safe map and shard. */
+static void decode_lock_wait(struct tl_decoder *d, const struct event *e)
+{
+    uint64_t waited = field(e, 4);
+    if (waited > INT64_MAX / 4) /* a damaged field: keep the arithmetic defined */
+        waited = INT64_MAX / 4;
+    struct tl_wait w = {.start = e->ts - (int64_t)waited, .end = e->ts, .thread = e->thread,
+                        .map = e->map};
+    w.lock = tl_identity_lock(&d->ids, e->vpid, field(e, 1), (uint8_t)field(e, 2));
+    w.shard = (uint32_t)field(e, 3);
+    w.mode = field(e, 5) ? TL_WAIT_WRITE : TL_WAIT_READ;
+    tl_model_add_wait(d->m, &w);
+}
+
 /* Whether process vpid already has a panic (at most one per process:
  * libmap stops at its first). */
 static bool has_panic(const struct tl_model *m, int32_t vpid)
@@ -344,6 +359,7 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
     case EV_EVACUATE: decode_evacuate(d, &e); break;
     case EV_GROW_DONE: decode_grow_done(d, &e); break;
     case EV_PANIC: decode_panic(d, &e); break;
+    case EV_LOCK_WAIT: decode_lock_wait(d, &e); break;
     default: break;
     }
 }

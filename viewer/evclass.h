@@ -18,7 +18,7 @@
 enum tl_ev {
     EV_OTHER, EV_NEW, EV_FREE, EV_ASSIGN, EV_DELETE, EV_CLEAR, EV_GROW,
     EV_EVACUATE, EV_GROW_DONE, EV_PANIC, EV_LOOKUP, EV_ITER_INIT, EV_ITERATE,
-    EV_ITER_END, EV_N
+    EV_ITER_END, EV_LOCK_WAIT, EV_N
 };
 
 /* Required payload fields per event, and optional ones (added to the
