@@ -209,7 +209,8 @@ set(LIBMAP_TEST_QUIET_SECONDS
   viewer_golden_race-flight 12.6
   viewer_golden_race-local 7.5
   viewer_live 7.4
-  viewer_natural_races 40.0
+  viewer_lock_waits 15.0
+  viewer_natural_races 60.0
   viewer_processes 2.0
 )
 

@@ -51,10 +51,12 @@ LTTNG_UST_TRACEPOINT_EVENT(libmap, free,
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, free, LTTNG_UST_TRACEPOINT_LOGLEVEL_INFO)
 
 /* The write class: assign, delete and clear, emitted at the end of the write
- * while the map is still held, with the time the write started. */
+ * while the map is still held, with the time the write started and the
+ * write's sequence number in the map's writer word (the panic's writer_seq
+ * names the colliding write by it). */
 LTTNG_UST_TRACEPOINT_EVENT_CLASS(libmap, write,
     LTTNG_UST_TP_ARGS(const void *, map, uint64_t, hash, uint64_t, bucket, int32_t, result,
-                      uint64_t, count, uint8_t, B, uint64_t, start_ns),
+                      uint64_t, count, uint8_t, B, uint64_t, start_ns, uint32_t, seq),
     LTTNG_UST_TP_FIELDS(
         lttng_ust_field_integer_hex(uint64_t, map, (uintptr_t)map)
         lttng_ust_field_integer_hex(uint64_t, hash, hash)
@@ -62,21 +64,22 @@ LTTNG_UST_TRACEPOINT_EVENT_CLASS(libmap, write,
         lttng_ust_field_integer(int32_t, result, result)
         lttng_ust_field_integer(uint64_t, count, count)
         lttng_ust_field_integer(uint8_t, B, B)
-        lttng_ust_field_integer(uint64_t, start_ns, start_ns)))
+        lttng_ust_field_integer(uint64_t, start_ns, start_ns)
+        lttng_ust_field_integer(uint32_t, seq, seq)))
 
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(libmap, write, libmap, assign,
     LTTNG_UST_TP_ARGS(const void *, map, uint64_t, hash, uint64_t, bucket, int32_t, result,
-                      uint64_t, count, uint8_t, B, uint64_t, start_ns))
+                      uint64_t, count, uint8_t, B, uint64_t, start_ns, uint32_t, seq))
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, assign, LTTNG_UST_TRACEPOINT_LOGLEVEL_INFO)
 
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(libmap, write, libmap, delete,
     LTTNG_UST_TP_ARGS(const void *, map, uint64_t, hash, uint64_t, bucket, int32_t, result,
-                      uint64_t, count, uint8_t, B, uint64_t, start_ns))
+                      uint64_t, count, uint8_t, B, uint64_t, start_ns, uint32_t, seq))
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, delete, LTTNG_UST_TRACEPOINT_LOGLEVEL_INFO)
 
 LTTNG_UST_TRACEPOINT_EVENT_INSTANCE(libmap, write, libmap, clear,
     LTTNG_UST_TP_ARGS(const void *, map, uint64_t, hash, uint64_t, bucket, int32_t, result,
-                      uint64_t, count, uint8_t, B, uint64_t, start_ns))
+                      uint64_t, count, uint8_t, B, uint64_t, start_ns, uint32_t, seq))
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, clear, LTTNG_UST_TRACEPOINT_LOGLEVEL_INFO)
 
 /* libmap:grow — growth starts (before the new array replaces the old). */
@@ -135,12 +138,14 @@ LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, grow_done, LTTNG_UST_TRACEPOINT_LOGLEVEL_I
 
 /* libmap:panic — concurrent access detected; emitted from the panic path
  * after the panic record is filled, before the panic hooks and abort().
- * `ends` carries two fields (a tracepoint takes at most 10 arguments):
- * bit 0 at_end, bit 1 writer_done. */
+ * `ends` carries three fields (a tracepoint takes at most 10 arguments):
+ * bit 0 at_end, bit 1 writer_done, bits 9-31 writer_seq (the write
+ * sequence of the writer word the check found, in place: the word's
+ * LIBMAP_WRITER_SEQ_MASK bits). */
 LTTNG_UST_TRACEPOINT_EVENT(libmap, panic,
     LTTNG_UST_TP_ARGS(const void *, map, uint32_t, kind, const char *, message, uint32_t, op,
                       int32_t, tid, uint32_t, writer_op, int32_t, writer_tid,
-                      uint8_t, writer_held, uint64_t, detect_ns, uint8_t, ends),
+                      uint8_t, writer_held, uint64_t, detect_ns, uint32_t, ends),
     LTTNG_UST_TP_FIELDS(
         lttng_ust_field_integer_hex(uint64_t, map, (uintptr_t)map)
         lttng_ust_field_integer(uint32_t, kind, kind)
@@ -152,7 +157,8 @@ LTTNG_UST_TRACEPOINT_EVENT(libmap, panic,
         lttng_ust_field_integer(uint8_t, writer_held, writer_held)
         lttng_ust_field_integer(uint64_t, detect_ns, detect_ns)
         lttng_ust_field_integer(uint8_t, at_end, ends & 1)
-        lttng_ust_field_integer(uint8_t, writer_done, (ends >> 1) & 1)))
+        lttng_ust_field_integer(uint8_t, writer_done, (ends >> 1) & 1)
+        lttng_ust_field_integer(uint32_t, writer_seq, ends >> 9)))
 LTTNG_UST_TRACEPOINT_LOGLEVEL(libmap, panic, LTTNG_UST_TRACEPOINT_LOGLEVEL_CRIT)
 
 /* libmap:lookup (debug) — a lookup finished. */

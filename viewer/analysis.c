@@ -20,8 +20,16 @@
  *    refused on entry and has no event: an instant at detect_ns, marked
  *    synthesized (nothing is drawn before the check);
  *  - the writer side, by what the panic says (writer_tid and writer_op,
- *    from the map's writer word): that thread's last write of writer_op on
- *    the map that started at or before detect_ns, whatever its end. A
+ *    from the map's writer word). With writer_seq (newer traces): that
+ *    thread's write of writer_op on the map whose seq is writer_seq,
+ *    exactly. The detecting thread can be held up for tens of µs between
+ *    the check and the freeze (or between the check and detect_ns) while
+ *    the writer goes on writing, hundreds of writes in kept natural races:
+ *    so besides the map's ring, the analysis keeps the trace's last HIST
+ *    writes that carry a seq, and looks the colliding one up there.
+ *    Without writer_seq (older traces): that thread's last write of
+ *    writer_op on the map that started at or before detect_ns, whatever
+ *    its end. A
  *    writer can be descheduled for milliseconds between its event and its
  *    release of the map (and then it still holds the map at the check), so
  *    no rule on how close its end is to the check can tell: the start can,
@@ -48,6 +56,7 @@
 
 #define RING 64
 #define NCANDS (RING + 8)
+#define HIST 65536 /* writes with a seq, most recent, for a panic's writer_seq */
 /* The clocks of two CPUs of a VM can disagree by tens of ns: the writer's
  * held write, whose start it read on its CPU just before taking the map,
  * can appear to start a little after detect_ns read on the detector's. */
@@ -86,6 +95,8 @@ struct analysis {
      * the panic event: a detector descheduled before reading the clock) */
     struct recent *lastw;
     size_t nlastw;
+    struct recent *hist;     /* HIST entries, allocated on the first write with a seq */
+    uint32_t nhist, hhead;
     struct pstate *ps;       /* per panic, as m->panics */
     size_t nps, cap_ps;
 };
@@ -139,14 +150,32 @@ static void add_race(struct tl_model *m, uint64_t ia, uint64_t ib, bool from_pan
 }
 
 /* A write of panic p's writer on p's map that may be the colliding one:
- * one that started by the check (with the clocks' skew), or, in traces
- * without detect_ns, by the panic event. */
+ * with writer_seq, the one of writer_op with that seq; else one that
+ * started by the check (with the clocks' skew), or, in traces without
+ * detect_ns, by the panic event. */
 static bool writer_candidate(const struct tl_panic *p, const struct pstate *ps,
                              const struct tl_op *op)
 {
+    if (!tl_kind_is_write(op->kind) || op->thread != ps->writer || op->map != p->map)
+        return false;
+    if (p->has_writer_seq)
+        return (op->flags & TL_OP_SEQ) && op->seq == p->writer_seq && op->kind == p->writer_op;
     int64_t by = p->has_detect ? p->detect + SKEW_SLACK : p->ts;
-    return tl_kind_is_write(op->kind) && op->thread == ps->writer && op->map == p->map &&
-           op->start <= by;
+    return op->start <= by;
+}
+
+/* Remembers a write that carries a seq in the trace-wide history. */
+static void hist_push(struct analysis *an, const struct recent *r)
+{
+    if (!an->hist) {
+        an->hist = malloc(HIST * sizeof *an->hist);
+        if (!an->hist)
+            abort();
+    }
+    an->hist[an->hhead] = *r;
+    an->hhead = (an->hhead + 1) % HIST;
+    if (an->nhist < HIST)
+        an->nhist++;
 }
 
 static void on_op(struct tl_model_observer *self, struct tl_model *m, const struct tl_op *op,
@@ -184,6 +213,8 @@ static void on_op(struct tl_model_observer *self, struct tl_model *m, const stru
         an->lastw = grow_array(an->lastw, &an->nlastw, (size_t)(op->thread + 1) * 3,
                                sizeof *an->lastw);
         an->lastw[(size_t)op->thread * 3 + op->kind - TL_ASSIGN] = cur;
+        if (op->flags & TL_OP_SEQ)
+            hist_push(an, &cur);
         rg->r[rg->head] = cur;
         rg->head = (rg->head + 1) % RING;
         if (rg->n < RING)
@@ -257,6 +288,13 @@ static void on_panic(struct tl_model_observer *self, struct tl_model *m, uint32_
         if (writer_candidate(p, ps, &e->op))
             ps->cands[ps->ncands++] = *e;
     }
+    /* with writer_seq, the write of that seq, if the ring no longer has it:
+     * the newest in the history (a seq recurs only after 2^23 writes) */
+    for (uint32_t i = 0; p->has_writer_seq && ps->ncands == 0 && i < an->nhist; i++) {
+        struct recent *e = &an->hist[(an->hhead + HIST - 1 - i) % HIST];
+        if (writer_candidate(p, ps, &e->op))
+            ps->cands[ps->ncands++] = *e;
+    }
     /* and its last write of the panic's kind, if the ring no longer has it */
     size_t k = (size_t)writer * 3 + p->writer_op - TL_ASSIGN;
     if (!tl_kind_is_write(p->writer_op) || k >= an->nlastw)
@@ -279,6 +317,7 @@ static void release(struct tl_model_observer *self)
     free(an->rings);
     free(an->last);
     free(an->lastw);
+    free(an->hist);
     free(an->ps);
     free(an);
 }

@@ -10,6 +10,8 @@
  * - zero-length operations (lookup, iteration, new, free): thread instants.
  * - grow: a thread instant plus an async slice ("b"/"e") for the phase;
  *   grow_done: a thread instant; evacuation progress: a counter ("C").
+ * - lock waits (libmap:lock_wait): complete events ("X", cat
+ *   libmap.lock) [ts - waited_ns, ts] on the waiting thread;
  * - panic: a process instant; races: flow arrows ("s"/"f", "bp":"e") from
  *   the write that started first to the other one.
  *
@@ -22,6 +24,7 @@
 #include "json.h"
 #include "export-view.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -284,6 +287,33 @@ static void write_grows(struct json *o, const struct tl_model *m, const struct t
     }
 }
 
+/* Lock waits: slices [start, end] on the waiting thread (a wait ends when
+ * the lock is held, before the operation's own start time is read, so it
+ * never overlaps the thread's operations). */
+static void write_waits(struct json *o, const struct tl_model *m, const struct tl_view *v,
+                        int64_t origin)
+{
+    for (size_t i = 0; i < m->waits.len; i++) {
+        const struct tl_wait *w = &TLX_WAITS(m)[i];
+        if (w->thread >= m->threads.len || w->lock >= m->locks.len ||
+            !tlx_shown(v, w->map, w->start, w->end))
+            continue;
+        const struct tl_lock *l = &TLX_LOCKS(m)[w->lock];
+        json_item(o);
+        JSON_LIT(o, "{\"name\":\"");
+        json_puts(o, w->mode == TL_WAIT_WRITE ? "lock wait write" : "lock wait read");
+        JSON_LIT(o, "\",\"cat\":\"libmap.lock\",\"ph\":\"X\"");
+        put_ts(o, w->start, origin);
+        JSON_LIT(o, ",\"dur\":");
+        json_put_us(o, w->end - w->start);
+        put_pt(o, &TLX_THREADS(m)[w->thread]);
+        json_put_fmt(o, ",\"args\":{\"lock\":\"0x%" PRIx64 "\",\"kind\":\"%s\",\"shard\":%" PRIu32
+                     ",\"inner\":\"0x%" PRIx64 "\",\"waited_ns\":%" PRId64 "}}",
+                     l->addr, tl_lock_kind_name(l->kind), w->shard,
+                     w->map < m->maps.len ? TLX_MAPS(m)[w->map].addr : 0, w->end - w->start);
+    }
+}
+
 static void write_panic(struct json *o, const struct tl_model *m, int64_t origin)
 {
     const struct tl_panic *p = &m->panic;
@@ -379,6 +409,7 @@ int tl_write_chrome(const struct tl_model *m, const struct tl_view *v, FILE *out
     write_metadata(o, m, &sel);
     uint64_t clipped = write_ops(o, m, v, origin, last_end, ends, nends);
     write_grows(o, m, v, origin);
+    write_waits(o, m, v, origin);
     if (tlx_panic_shown(m, v))
         write_panic(o, m, origin);
     uint64_t nraces = write_flows(o, m, v, origin, ends, nends);
@@ -386,6 +417,8 @@ int tl_write_chrome(const struct tl_model *m, const struct tl_view *v, FILE *out
     json_put_i64(o, origin);
     JSON_LIT(o, "\",\"time_unit\":\"ts and dur in microseconds from origin_ns\",\"ops\":");
     json_put_u64(o, sel.nops);
+    JSON_LIT(o, ",\"lock_waits\":");
+    json_put_u64(o, sel.nwaits);
     JSON_LIT(o, ",\"threads\":");
     json_put_u64(o, sel.nthreads_used);
     JSON_LIT(o, ",\"clipped_slices\":");

@@ -116,6 +116,10 @@ static void decode_write(struct tl_decoder *d, const struct event *e, struct tl_
     uint64_t start = field(e, 5);
     if (start) /* 0: no start time was taken */
         op->start = e->ts - ns_since(e, start);
+    if (e->c->has_opt[0]) {
+        op->seq = (uint32_t)field(e, EVC_MAXF + 0);
+        op->flags |= TL_OP_SEQ;
+    }
     struct tl_map *mp = TL_AT(m->maps, struct tl_map, e->map);
     mp->last_count = op->count;
     mp->last_B = op->B;
@@ -207,6 +211,21 @@ static void decode_grow_done(struct tl_decoder *d, const struct event *e)
     TL_AT(d->m->maps, struct tl_map, e->map)->last_B = (uint8_t)field(e, 1);
 }
 
+/* A lock wait: the interval [ts - waited_ns, ts] on the waiting thread,
+ * on the inner map (e->map), counted on its safe map and shard. */
+static void decode_lock_wait(struct tl_decoder *d, const struct event *e)
+{
+    uint64_t waited = field(e, 4);
+    if (waited > INT64_MAX / 4) /* a damaged field: keep the arithmetic defined */
+        waited = INT64_MAX / 4;
+    struct tl_wait w = {.start = e->ts - (int64_t)waited, .end = e->ts, .thread = e->thread,
+                        .map = e->map};
+    w.lock = tl_identity_lock(&d->ids, e->vpid, field(e, 1), (uint8_t)field(e, 2));
+    w.shard = (uint32_t)field(e, 3);
+    w.mode = field(e, 5) ? TL_WAIT_WRITE : TL_WAIT_READ;
+    tl_model_add_wait(d->m, &w);
+}
+
 /* Whether process vpid already has a panic (at most one per process:
  * libmap stops at its first). */
 static bool has_panic(const struct tl_model *m, int32_t vpid)
@@ -219,7 +238,8 @@ static bool has_panic(const struct tl_model *m, int32_t vpid)
     return false;
 }
 
-/* The panic's optional fields: detect_ns and at_end, writer_done. */
+/* The panic's optional fields: detect_ns and at_end, writer_done,
+ * writer_seq. */
 static void decode_panic_timing(const struct event *e, struct tl_panic *p)
 {
     const struct tl_evclass *c = e->c;
@@ -231,6 +251,10 @@ static void decode_panic_timing(const struct event *e, struct tl_panic *p)
     if (c->has_opt[2]) {
         p->has_writer_done = true;
         p->writer_done = field(e, EVC_MAXF + 2) != 0;
+    }
+    if (c->has_opt[3]) {
+        p->has_writer_seq = true;
+        p->writer_seq = (uint32_t)field(e, EVC_MAXF + 3);
     }
 }
 
@@ -335,6 +359,7 @@ static void decode_event(struct tl_decoder *d, const bt_message *msg)
     case EV_EVACUATE: decode_evacuate(d, &e); break;
     case EV_GROW_DONE: decode_grow_done(d, &e); break;
     case EV_PANIC: decode_panic(d, &e); break;
+    case EV_LOCK_WAIT: decode_lock_wait(d, &e); break;
     default: break;
     }
 }

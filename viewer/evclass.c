@@ -11,7 +11,7 @@
 #include "viewer.h"
 
 /* The payload fields each event needs, in the order the decoder reads them
- * (docs/tracepoints.md). */
+ * (docs/tracepoints.md); field 0 is the map the event is about. */
 static const struct evdesc {
     const char *name;
     const char *fields[EVC_MAXF];
@@ -30,10 +30,16 @@ static const struct evdesc {
     [EV_ITER_INIT] = {"libmap:iter_init", {"map"}},
     [EV_ITERATE] = {"libmap:iterate", {"map"}},
     [EV_ITER_END] = {"libmap:iter_end", {"map"}},
+    /* "inner" first: the map every event's field 0 names is the inner map
+     * (the safe map itself is field 1) */
+    [EV_LOCK_WAIT] = {"libmap:lock_wait", {"inner", "map", "kind", "shard", "waited_ns", "mode"}},
 };
 
 static const char *const optfields[EV_N][EVC_MAXOPT] = {
-    [EV_PANIC] = {"detect_ns", "at_end", "writer_done"},
+    [EV_ASSIGN] = {"seq"},
+    [EV_DELETE] = {"seq"},
+    [EV_CLEAR] = {"seq"},
+    [EV_PANIC] = {"detect_ns", "at_end", "writer_done", "writer_seq"},
 };
 
 static const char *const ctx_names[CTX_N] = {"vtid", "vpid", "procname"};

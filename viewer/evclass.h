@@ -18,13 +18,13 @@
 enum tl_ev {
     EV_OTHER, EV_NEW, EV_FREE, EV_ASSIGN, EV_DELETE, EV_CLEAR, EV_GROW,
     EV_EVACUATE, EV_GROW_DONE, EV_PANIC, EV_LOOKUP, EV_ITER_INIT, EV_ITERATE,
-    EV_ITER_END, EV_N
+    EV_ITER_END, EV_LOCK_WAIT, EV_N
 };
 
 /* Required payload fields per event, and optional ones (added to the
  * contract later) read as indices EVC_MAXF + i when present. */
 #define EVC_MAXF 8
-#define EVC_MAXOPT 3
+#define EVC_MAXOPT 4
 
 enum { CTX_VTID, CTX_VPID, CTX_PROCNAME, CTX_N };
 

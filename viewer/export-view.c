@@ -64,6 +64,7 @@ int tlx_select(const struct tl_model *m, const struct tl_view *v, struct tlx_sel
     }
     s->nthreads_used = 0;
     s->nops = 0;
+    s->nwaits = 0;
     s->t0 = INT64_MAX;
     s->t1 = INT64_MIN;
     const struct tl_op *ops = TLX_OPS(m);
@@ -83,6 +84,13 @@ int tlx_select(const struct tl_model *m, const struct tl_view *v, struct tlx_sel
         const struct tl_evac *e = &TLX_EVACS(m)[i];
         if (tlx_shown(v, e->map, e->ts, e->ts))
             use(s, e->thread, nt, e->ts, e->ts);
+    }
+    for (size_t i = 0; i < m->waits.len; i++) {
+        const struct tl_wait *w = &TLX_WAITS(m)[i];
+        if (!tlx_shown(v, w->map, w->start, w->end))
+            continue;
+        s->nwaits++;
+        use(s, w->thread, nt, w->start, w->end);
     }
     if (tlx_panic_shown(m, v))
         use(s, m->panic.thread, nt, m->panic.ts, m->panic.ts);

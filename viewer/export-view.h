@@ -15,6 +15,8 @@
 #define TLX_GROWS(m) ((const struct tl_grow *)(m)->grows.data)
 #define TLX_EVACS(m) ((const struct tl_evac *)(m)->evacs.data)
 #define TLX_RACES(m) ((const struct tl_race *)(m)->races.data)
+#define TLX_WAITS(m) ((const struct tl_wait *)(m)->waits.data)
+#define TLX_LOCKS(m) ((const struct tl_lock *)(m)->locks.data)
 
 /* [start, end] on map touches the view (end < start is taken as start). */
 static inline bool tlx_shown(const struct tl_view *v, uint32_t map, int64_t start, int64_t end)
@@ -59,6 +61,7 @@ struct tlx_sel {
     bool *thread_used;   /* per thread: something of it is shown */
     size_t nthreads_used;
     uint64_t nops;       /* operations shown */
+    uint64_t nwaits;     /* lock waits shown */
     int64_t t0, t1;      /* earliest and latest time shown (t0 > t1: nothing) */
 };
 

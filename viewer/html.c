@@ -5,7 +5,7 @@
  * in a <script type="application/json"> block (json_put_str escapes < > & / so
  * no data can end the block) and a heading with the race summary (HTML
  * escaped). The script (viewer/html/timeline.js) draws lanes, operations,
- * growth bands, evacuations, the panic and the race; docs/timeline-exports.md
+ * growth bands, evacuations, lock waits, the panic and the race; docs/timeline-exports.md
  * describes the page and its DOM hooks.
  *
  * Big views: above TLX_HTML_MAX_OPS operations, the page keeps that many in
@@ -429,6 +429,44 @@ static void data_marks(struct page *p)
     JSON_LIT(o, "],\n");
 }
 
+/* waits: [lane, start, duration, mode (0 read, 1 write), safe map address,
+ * kind (1 sync, 2 shard), shard, inner map], the first TLX_HTML_MAX_OPS
+ * shown; waits_total: all shown */
+static void data_waits(struct page *p)
+{
+    const struct tl_model *m = p->m;
+    struct json *o = p->o;
+    JSON_LIT(o, "\"waits\":[");
+    json_list(o);
+    uint64_t n = 0;
+    for (size_t i = 0; i < m->waits.len && n < TLX_HTML_MAX_OPS; i++) {
+        const struct tl_wait *w = &TLX_WAITS(m)[i];
+        if (w->thread >= m->threads.len || w->lock >= m->locks.len ||
+            p->lane[w->thread] == UINT32_MAX || !tlx_shown(p->v, w->map, w->start, w->end))
+            continue;
+        const struct tl_lock *l = &TLX_LOCKS(m)[w->lock];
+        n++;
+        const int64_t before[] = {p->lane[w->thread], w->start - p->sel.t0, w->end - w->start,
+                                  w->mode};
+        const int64_t after[] = {l->kind, w->shard, w->map};
+        json_item(o);
+        json_putc(o, '[');
+        for (size_t k = 0; k < sizeof before / sizeof before[0]; k++) {
+            json_put_i64(o, before[k]);
+            json_putc(o, ',');
+        }
+        json_put_hexstr(o, l->addr);
+        for (size_t k = 0; k < sizeof after / sizeof after[0]; k++) {
+            json_putc(o, ',');
+            json_put_i64(o, after[k]);
+        }
+        json_putc(o, ']');
+    }
+    JSON_LIT(o, "],\"waits_total\":");
+    json_put_u64(o, p->sel.nwaits);
+    JSON_LIT(o, ",\n");
+}
+
 static void data_agg(struct page *p)
 {
     struct json *o = p->o;
@@ -475,6 +513,7 @@ static void write_page(struct page *p)
     data_ops(p);
     data_growth(p);
     data_marks(p);
+    data_waits(p);
     data_agg(p);
     JSON_LIT(o, "}\n</script>\n<script>\n");
     json_puts(o, tlx_timeline_js);

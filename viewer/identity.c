@@ -43,6 +43,7 @@ void tl_identity_init(struct tl_identity *id, struct tl_model *m)
     id->m = m;
     id->threads = new_index(LIBMAP_KEY_U64, 0);
     id->maps = new_index(LIBMAP_KEY_BYTES, sizeof(struct map_key));
+    id->locks = new_index(LIBMAP_KEY_BYTES, sizeof(struct map_key));
     id->last_thread = UINT32_MAX;
     id->last_map = UINT32_MAX;
 }
@@ -51,6 +52,7 @@ void tl_identity_free(struct tl_identity *id)
 {
     libmap_free(id->threads);
     libmap_free(id->maps);
+    libmap_free(id->locks);
     memset(id, 0, sizeof *id);
 }
 
@@ -129,4 +131,20 @@ uint32_t tl_identity_find_map(struct tl_identity *id, int32_t vpid, uint64_t add
     id->last_map_addr = addr;
     id->last_map_vpid = vpid;
     return id->last_map;
+}
+
+uint32_t tl_identity_lock(struct tl_identity *id, int32_t vpid, uint64_t addr, uint8_t kind)
+{
+    struct map_key key = {.addr = addr, .vpid = vpid};
+    uint32_t idx;
+    if (libmap_lookup(id->locks, &key, &idx) && TL_AT(id->m->locks, struct tl_lock, idx)->kind == kind)
+        return idx;
+    struct tl_lock *l = tl_vec_push(&id->m->locks);
+    l->vpid = vpid;
+    l->addr = addr;
+    l->kind = kind;
+    l->shards.elem = sizeof(struct tl_shard_waits);
+    idx = (uint32_t)(id->m->locks.len - 1);
+    put_index(libmap_assign(id->locks, &key, &idx));
+    return idx;
 }

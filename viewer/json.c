@@ -1,6 +1,7 @@
 /*
- * json.c — --json: the race report and the summary as one JSON object on
- * stdout (schema in docs/libmap-timeline.md). Times are integers, ns from
+ * json.c — --json: the race report and the summary (with the safe maps'
+ * lock waits, per shard) as one JSON object on stdout (schema in
+ * docs/libmap-timeline.md). Times are integers, ns from
  * the clock's origin; addresses and hashes are "0x..." strings. Written
  * with the suite's JSON writer (common/json.h), strings escaped by its
  * plain rule.
@@ -109,6 +110,57 @@ static void processes(struct json *out, const struct tl_model *m)
         JSON_LIT(out, "\n  ");
 }
 
+/* "waits": N, "total_ns": N, "max_ns": N, then by mode */
+static void wait_stats(struct json *out, const struct tl_wait_stats *st)
+{
+    json_put_fmt(out, "\"waits\": %" PRIu64 ", \"total_ns\": %" PRIu64 ", \"max_ns\": %" PRIu64,
+                 st->n, st->total_ns, st->max_ns);
+    static const char *const modes[2] = {"read", "write"};
+    for (int md = 0; md < 2; md++)
+        json_put_fmt(out, ", \"%s\": {\"waits\": %" PRIu64 ", \"total_ns\": %" PRIu64
+                     ", \"max_ns\": %" PRIu64 "}", modes[md], st->n_mode[md],
+                     st->total_mode[md], st->max_mode[md]);
+}
+
+/* The safe maps' lock waits, per shard (with the view's map, only the
+ * shards guarding it). */
+static void locks(struct json *out, const struct tl_model *m, const struct tl_view *v)
+{
+    JSON_LIT(out, "  \"locks\": [");
+    bool first = true;
+    for (size_t i = 0; i < m->locks.len; i++) {
+        const struct tl_lock *l = TL_AT(m->locks, struct tl_lock, i);
+        bool shown = v->map == TL_NONE;
+        for (size_t s = 0; s < l->shards.len && !shown; s++)
+            shown = TL_AT(l->shards, struct tl_shard_waits, s)->map == v->map;
+        if (!shown)
+            continue;
+        json_put_fmt(out, "%s\n    {\"map\": \"0x%" PRIx64 "\", \"pid\": %d, \"kind\": \"%s\", ",
+                     first ? "" : ",", l->addr, l->vpid, tl_lock_kind_name(l->kind));
+        first = false;
+        wait_stats(out, &l->st);
+        json_put_fmt(out, ", \"bad_shard_waits\": %" PRIu64 ",\n     \"shards\": [", l->nbad_shards);
+        bool sfirst = true;
+        for (size_t s = 0; s < l->shards.len; s++) {
+            const struct tl_shard_waits *sw = TL_AT(l->shards, struct tl_shard_waits, s);
+            if (!sw->st.n || (v->map != TL_NONE && sw->map != v->map))
+                continue;
+            json_put_fmt(out, "%s\n       {\"shard\": %zu, \"inner\": ", sfirst ? "" : ",", s);
+            sfirst = false;
+            if (sw->map < m->maps.len) {
+                const struct tl_map *mp = TL_AT(m->maps, struct tl_map, sw->map);
+                json_put_fmt(out, "\"0x%" PRIx64 "\", \"inner_life\": %u, ", mp->addr, mp->life);
+            } else {
+                JSON_LIT(out, "null, \"inner_life\": null, ");
+            }
+            wait_stats(out, &sw->st);
+            json_putc(out, '}');
+        }
+        json_puts(out, sfirst ? "]}" : "\n     ]}");
+    }
+    json_puts(out, first ? "]\n" : "\n  ]\n");
+}
+
 static void print(struct json *out, const struct tl_model *m, const struct tl_view *v)
 {
     json_put_fmt(out, "{\n  \"version\": 1,\n  \"first_ns\": %" PRId64 ", \"last_ns\": %" PRId64
@@ -182,7 +234,9 @@ static void print(struct json *out, const struct tl_model *m, const struct tl_vi
                      ", \"mean\": %.1f}", k == TL_ASSIGN ? "" : ",", tl_kind_name(k), l->n, l->min,
                      l->p50, l->p90, l->p99, l->max, l->mean);
     }
-    JSON_LIT(out, "\n  }\n}\n");
+    json_put_fmt(out, "\n  },\n  \"lock_waits\": %" PRIu64 ",\n", m->nwaits);
+    locks(out, m, v);
+    JSON_LIT(out, "}\n");
 }
 
 void tl_print_json(FILE *f, const struct tl_model *m, const struct tl_view *v)

@@ -59,6 +59,8 @@ void tl_model_init(struct tl_model *m, bool keep_ops)
     vec_init(&m->evacs, sizeof(struct tl_evac));
     vec_init(&m->races, sizeof(struct tl_race));
     vec_init(&m->panics, sizeof(struct tl_panic));
+    vec_init(&m->locks, sizeof(struct tl_lock));
+    vec_init(&m->waits, sizeof(struct tl_wait));
     vec_init(&m->pids, sizeof(int32_t));
     m->panic_op = m->panic_writer_op = TL_NONE;
     m->first_ts = INT64_MAX;
@@ -97,6 +99,9 @@ void tl_model_add_panic(struct tl_model *m, const struct tl_panic *p)
 void tl_model_free(struct tl_model *m)
 {
     tl_model_observe(m, NULL);
+    tl_model_free_locks(m);
+    free(m->locks.data);
+    free(m->waits.data);
     free(m->threads.data);
     free(m->maps.data);
     free(m->ops.data);

@@ -1,7 +1,8 @@
 /*
  * model.h — libmap-timeline's in-memory model of a libmap trace: the
- * threads, maps, operations (as time intervals), growth phases, instants and
- * the panic, decoded from the events of docs/tracepoints.md. The babeltrace2
+ * threads, maps, operations (as time intervals), growth phases, instants,
+ * the panic and the safe maps' lock waits (locks.c), decoded from the
+ * events of docs/tracepoints.md. The babeltrace2
  * sink fills it (decode.c), analysis.c derives the race report, overlapping
  * writes and the summary, and every output (terminal view, race report,
  * summary, --chrome, --html, --json) reads it and nothing else.
@@ -48,6 +49,12 @@ enum tl_kind {
 const char *tl_kind_name(enum tl_kind k); /* "assign", "delete", ... */
 static inline bool tl_kind_is_write(int k) { return k >= TL_ASSIGN && k <= TL_CLEAR; }
 
+/* A growable array of fixed-size records. */
+struct tl_vec {
+    void *data;
+    size_t len, cap, elem;
+};
+
 struct tl_thread {
     int32_t vpid, vtid;
     char procname[17];
@@ -74,6 +81,7 @@ struct tl_op {
     int64_t start, end;
     uint64_t hash;        /* write and lookup events; 0 otherwise */
     uint64_t count;       /* entries after a write */
+    uint32_t seq;         /* a write's sequence in the writer word (TL_OP_SEQ) */
     uint32_t thread;      /* index in tl_model.threads */
     uint32_t map;         /* index in tl_model.maps */
     uint8_t kind;         /* enum tl_kind */
@@ -87,6 +95,7 @@ struct tl_op {
                            * (a write detected on entry, or a writer whose
                            * event never completed); start == end == panic ts */
 #define TL_OP_PANIC 2     /* one of the two operations the panic names */
+#define TL_OP_SEQ 4       /* seq is known (write events of traces that have it) */
 
 /* A growth phase: libmap:grow to libmap:grow_done on one map. */
 struct tl_grow {
@@ -124,6 +133,11 @@ struct tl_panic {
     /* writer_done (newer traces): the writer's colliding write was over,
      * its event out, when the panic event was emitted */
     bool has_writer_done, writer_done;
+    /* writer_seq (newer traces): the write sequence of the word the check
+     * found, naming the colliding write: the writer's write event on the
+     * map with that seq */
+    bool has_writer_seq;
+    uint32_t writer_seq;
     /* --- filled by tl_analyze --- */
     uint64_t det_op, writer_op_idx; /* the colliding operations (indices in
                                      * ops), TL_NONE when the trace has none */
@@ -136,6 +150,43 @@ enum tl_writer_verdict {
     TL_WRITER_EVENT = 1,      /* its write completed: writer_op_idx is its event */
     TL_WRITER_UNFINISHED = 2, /* still writing when the panic was reported, no event */
     TL_WRITER_NO_EVENT = 3,   /* the trace holds no event of it (lost, or not traced) */
+};
+
+/* Contention (libmap:lock_wait): a thread waited for the lock of a
+ * libmap_sync or of one shard of a libmap_shard. The event's `inner` (the
+ * map the lock guards, a libmap with its own events) is the wait's map;
+ * the safe map itself (the event's `map`) is a tl_lock. */
+enum tl_wait_mode { TL_WAIT_READ = 0, TL_WAIT_WRITE = 1 };
+
+/* Count, total and longest of some waits, in all and per mode. */
+struct tl_wait_stats {
+    uint64_t n, total_ns, max_ns;
+    uint64_t n_mode[2], total_mode[2], max_mode[2]; /* by enum tl_wait_mode */
+};
+
+/* One shard's waits (a libmap_sync has one, shard 0). */
+struct tl_shard_waits {
+    uint32_t map;             /* the inner map (index in maps), UINT32_MAX: none seen */
+    struct tl_wait_stats st;
+};
+
+/* A libmap_sync or libmap_shard, by (vpid, address), with its waits. */
+struct tl_lock {
+    int32_t vpid;
+    uint64_t addr;
+    uint8_t kind;             /* 1 libmap_sync, 2 libmap_shard (the event's kind) */
+    struct tl_wait_stats st;
+    struct tl_vec shards;     /* struct tl_shard_waits, by shard index (up to the
+                               * highest seen; n == 0: no wait on it) */
+    uint64_t nbad_shards;     /* waits naming a shard >= TL_MAX_SHARDS (not per shard) */
+};
+#define TL_MAX_SHARDS (1u << 16) /* LIBMAP_SHARD_MAX_BITS */
+
+/* One wait, kept for the views (with keep_ops): [start, end] on thread. */
+struct tl_wait {
+    int64_t start, end;       /* end: the event (the lock is held); start = end - waited_ns */
+    uint32_t thread, map, lock, shard;
+    uint8_t mode;             /* enum tl_wait_mode */
 };
 
 /* Two operations on one map, from different threads, whose intervals
@@ -178,11 +229,6 @@ struct tl_model_observer {
     void (*release)(struct tl_model_observer *self);
 };
 
-/* A growable array of fixed-size records. */
-struct tl_vec {
-    void *data;
-    size_t len, cap, elem;
-};
 
 struct tl_model {
     struct tl_vec threads;   /* struct tl_thread */
@@ -193,6 +239,9 @@ struct tl_model {
     struct tl_vec races;     /* struct tl_race, filled by tl_analyze */
     struct tl_vec panics;    /* struct tl_panic: every panic, at most one per
                               * process, in trace order */
+    struct tl_vec locks;     /* struct tl_lock: the safe maps that waited */
+    struct tl_vec waits;     /* struct tl_wait, in event order (with keep_ops) */
+    uint64_t nwaits;         /* lock_wait events decoded, kept or not */
     /* The panic the views focus on (a copy of the first in panics, made by
      * tl_analyze) and its two colliding operations (indices in ops), or
      * TL_NONE when the trace does not hold them. */
@@ -240,6 +289,13 @@ void tl_model_observe(struct tl_model *m, struct tl_model_observer *obs);
 void tl_model_add_op(struct tl_model *m, const struct tl_op *op);
 /* Appends a decoded panic to panics and tells the observer. */
 void tl_model_add_panic(struct tl_model *m, const struct tl_panic *p);
+/* Records a decoded lock wait (locks.c): counts it on its lock and shard,
+ * and keeps it in waits when keep_ops. w->lock must be a valid index. */
+void tl_model_add_wait(struct tl_model *m, const struct tl_wait *w);
+/* Frees the locks' shard vectors (called by tl_model_free). */
+void tl_model_free_locks(struct tl_model *m);
+/* "sync" or "shard" for a tl_lock's kind. */
+const char *tl_lock_kind_name(uint8_t kind);
 
 /* Short label of a map: "0x55d0c2a0" or "0x55d0c2a0#2" for its third life. */
 const char *tl_map_label(const struct tl_map *mp, char buf[32]);

@@ -1,5 +1,6 @@
 /*
- * report.c — the race report and the summary, as text.
+ * report.c — the race report and the summary (with contention: the safe
+ * maps' lock waits per shard), as text.
  *
  * Race report: for every panic (one per process), the map, both threads
  * and both operations with their times, the overlap and the message (or
@@ -203,6 +204,47 @@ static const char *panics_word(const struct tl_model *m, char buf[32])
     return buf;
 }
 
+/* One line of wait statistics: count, total, max, then read and write. */
+static void print_waits(FILE *out, const struct tl_wait_stats *st)
+{
+    char b1[32], b2[32];
+    fprintf(out, "%" PRIu64 " waits, total %s, max %s;", st->n,
+            tl_fmt_dur((int64_t)st->total_ns, b1), tl_fmt_dur((int64_t)st->max_ns, b2));
+    static const char *const modes[2] = {"read", "write"};
+    for (int md = 0; md < 2; md++)
+        fprintf(out, " %s %" PRIu64 " (total %s, max %s)", modes[md], st->n_mode[md],
+                tl_fmt_dur((int64_t)st->total_mode[md], b1),
+                tl_fmt_dur((int64_t)st->max_mode[md], b2));
+    fputc('\n', out);
+}
+
+/* Contention: per safe map (libmap_sync, libmap_shard) its lock waits, and
+ * per shard that waited. */
+static void print_contention(FILE *out, const struct tl_model *m)
+{
+    if (!m->locks.len)
+        return;
+    fprintf(out, "\nlock waits (safe map pid kind: waits, total, max; by mode), per shard "
+            "with its inner map\n");
+    for (size_t i = 0; i < m->locks.len; i++) {
+        const struct tl_lock *l = TL_AT(m->locks, struct tl_lock, i);
+        fprintf(out, "  0x%-16" PRIx64 " %7d %-5s: ", l->addr, l->vpid, tl_lock_kind_name(l->kind));
+        print_waits(out, &l->st);
+        for (size_t s = 0; s < l->shards.len; s++) {
+            const struct tl_shard_waits *sw = TL_AT(l->shards, struct tl_shard_waits, s);
+            if (!sw->st.n)
+                continue;
+            char lab[32] = "?";
+            if (sw->map < m->maps.len)
+                tl_map_label(TL_AT(m->maps, struct tl_map, sw->map), lab);
+            fprintf(out, "    shard %-5zu %-18s ", s, lab);
+            print_waits(out, &sw->st);
+        }
+        if (l->nbad_shards)
+            fprintf(out, "    %" PRIu64 " waits name a shard out of range\n", l->nbad_shards);
+    }
+}
+
 void tl_print_summary(FILE *out, const struct tl_model *m, bool full)
 {
     uint64_t tot[TL_NKINDS] = {0}, ngrows = 0, nsame = 0;
@@ -223,6 +265,14 @@ void tl_print_summary(FILE *out, const struct tl_model *m, bool full)
             writes(tot), ngrows, nsame, m->nevacuations,
             panics_word(m, b2), nraces, nraces == 1 ? "" : "s",
             m->discarded_events);
+    if (m->nwaits) {
+        uint64_t total = 0;
+        for (size_t i = 0; i < m->locks.len; i++)
+            total += TL_AT(m->locks, struct tl_lock, i)->st.total_ns;
+        fprintf(out, "contention: %" PRIu64 " lock waits on %zu safe map%s, %s waited in all\n",
+                m->nwaits, m->locks.len, m->locks.len == 1 ? "" : "s",
+                tl_fmt_dur((int64_t)total, b1));
+    }
     if (!full)
         return;
     fprintf(out, "\nthreads (pid tid procname: operations)\n");
@@ -241,6 +291,7 @@ void tl_print_summary(FILE *out, const struct tl_model *m, bool full)
                 mp->freed ? ", freed" : "");
         print_counts(out, mp->nops);
     }
+    print_contention(out, m);
     fprintf(out, "\nwrite latency (ns)   count        min       p50       p90       p99       max\n");
     for (int k = TL_ASSIGN; k <= TL_CLEAR; k++) {
         const struct tl_latency *l = &m->latency[k];

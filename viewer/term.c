@@ -8,7 +8,8 @@
  * after it (so back-to-back operations stay distinct: "AaaDdd"). When
  * several things fall in one cell the most important wins: panic mark >
  * colliding op > grow start > write > lookup/iteration/new/free >
- * evacuation. Below the lanes, one row per map that grows in the window
+ * evacuation, lock wait ('w', from the wait's start to holding the
+ * lock). Below the lanes, one row per map that grows in the window
  * (= doubling, ~ same-size, | done) and a row marking the overlap of the
  * colliding writes (^) and the panic (!). Lanes are sorted by process, and
  * a trace of several processes gets a heading line per process. The cells,
@@ -94,10 +95,19 @@ static void free_lanes(struct lanes *ln)
     free(ln->threads);
 }
 
-/* Operations, evacuations, grow starts and panics into their lanes' rows. */
-static void draw_lanes(const struct tl_model *m, const struct tl_view *v, const struct grid *g,
-                       const struct lanes *ln, struct row *rows)
+/* Operations, lock waits, evacuations, grow starts and panics into their
+ * lanes' rows; returns how many lock waits were drawn. */
+static uint64_t draw_lanes(const struct tl_model *m, const struct tl_view *v, const struct grid *g,
+                           const struct lanes *ln, struct row *rows)
 {
+    uint64_t nwaits = 0;
+    for (size_t i = 0; i < m->waits.len; i++) {
+        const struct tl_wait *w = TL_AT(m->waits, struct tl_wait, i);
+        if (in_view(v, w->map, w->start, w->end) && ln->lane_of[w->thread] != UINT32_MAX) {
+            span(&rows[ln->lane_of[w->thread]], g, w->start, w->end, 'w', 'w', 1, C_READ);
+            nwaits++;
+        }
+    }
     for (size_t i = 0; i < m->ops.len; i++) {
         const struct tl_op *op = TL_AT(m->ops, struct tl_op, i);
         if (!in_view(v, op->map, op->start, op->end) || ln->lane_of[op->thread] == UINT32_MAX)
@@ -126,6 +136,7 @@ static void draw_lanes(const struct tl_model *m, const struct tl_view *v, const 
         if (in_view(v, p->map, p->ts, p->ts) && ln->lane_of[p->thread] != UINT32_MAX)
             put(&rows[ln->lane_of[p->thread]], col_of(g, p->ts), '!', 6, C_PANIC);
     }
+    return nwaits;
 }
 
 static void print_header(FILE *out, const struct tl_model *m, const struct tl_view *v,
@@ -254,7 +265,7 @@ void tl_print_timeline(FILE *out, const struct tl_model *m, const struct tl_view
         abort();
     for (size_t l = 0; l < ln.shown; l++)
         row_init(&rows[l], g.w);
-    draw_lanes(m, v, &g, &ln, rows);
+    uint64_t nwaits = draw_lanes(m, v, &g, &ln, rows);
 
     bool panic_shown = m->panic.present && in_view(v, m->panic.map, m->panic.ts, m->panic.ts);
     print_header(out, m, v, &g, title, panic_shown);
@@ -262,7 +273,8 @@ void tl_print_timeline(FILE *out, const struct tl_model *m, const struct tl_view
     print_grow_rows(out, m, v, &g, st->color);
     print_overlap_row(out, m, v, &g, st->color, panic_shown);
     fprintf(out, "  A assign  D delete  C clear  l lookup  i iterate  N new  F free  "
-                 "G grow  e evacuate  ! panic  ^ overlap  > racing thread\n");
+                 "G grow  e evacuate  ! panic  ^ overlap  > racing thread%s\n",
+            nwaits ? "  w lock wait" : "");
     for (size_t l = 0; l < ln.shown; l++)
         row_free(&rows[l]);
     free(rows);

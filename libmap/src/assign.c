@@ -211,7 +211,7 @@ again:
     }
     rc = insert_new(m, insert_b, insert_i, last, top, key, value, kind);
 out:
-    LIBMAP_TRACE_ASSIGN(m, hash, rc, t0);
+    LIBMAP_TRACE_ASSIGN(m, hash, rc, t0, mine);
     write_end(m, mine);
     return rc;
 }

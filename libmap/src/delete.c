@@ -98,7 +98,7 @@ static ALWAYS_INLINE int delete_hashed_impl(struct libmap *m, const void *key, u
         m->hash0 = map_rand(m);
     rc = LIBMAP_DELETED;
 out:
-    LIBMAP_TRACE_DELETE(m, hash, rc, t0);
+    LIBMAP_TRACE_DELETE(m, hash, rc, t0, mine);
     write_end(m, mine);
     return rc;
 }

@@ -210,7 +210,7 @@ static void clear_impl(struct libmap *m, bool reseed)
     if (reseed)
         m->hash0 = map_rand(m);
     m->clearseq++;
-    LIBMAP_TRACE_CLEAR(m, t0);
+    LIBMAP_TRACE_CLEAR(m, t0, mine);
     write_end(m, mine);
 }
 

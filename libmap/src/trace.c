@@ -33,6 +33,16 @@
  * map's traced_word, the word of the last write whose event was emitted,
  * is the word the panic found, write sequence included), so that a reader
  * never pairs the panic with an earlier, finished write of that thread.
+ *
+ * Which write collided: every write event carries its write sequence (seq)
+ * and the panic event the sequence of the word the check found
+ * (writer_seq). Between the check and the freeze the detecting thread can
+ * be held up for tens of microseconds (the first panic touches cold code
+ * and data, or it is descheduled) while the writer goes on writing: kept
+ * natural races had 230 writes of the writer after the colliding one, all
+ * before the panic event, and 82 writes between the check's load of the
+ * word and detect_ns (read first thing in map_panic). Time alone cannot
+ * pick that write out of them; the sequence names it.
  */
 #ifdef LIBMAP_TRACING
 
@@ -82,41 +92,47 @@ static bool write_muted(const struct libmap *m)
     return __atomic_exchange_n(&panic_writer_pass, 0, __ATOMIC_ACQ_REL) == 0;
 }
 
-/* Write events: called when the write's start time was taken. The bucket is
- * the key's bucket in the current array (B after). */
-/* After a write's event: the word of the write it ended (the writer still
- * holds the map), so that a panic can tell whether the write it collided
- * with has its event out (trace_panic). */
-static void note_traced(const struct libmap *m)
+/* Write events: called when the write's start time was taken, with the
+ * writer's own word (mine). The bucket is the key's bucket in the current
+ * array (B after); seq is the write's sequence in the writer word, which
+ * the panic event's writer_seq names. */
+static uint32_t word_seq(uint64_t word)
 {
-    struct libmap *mm = (struct libmap *)m;
-    atomic_store_explicit(&mm->traced_word, atomic_load_explicit(&mm->writer, memory_order_relaxed),
-                          memory_order_release);
+    return (uint32_t)((word & LIBMAP_WRITER_SEQ_MASK) >> LIBMAP_WRITER_SEQ_SHIFT);
 }
 
-void trace_assign(const struct libmap *m, uint64_t hash, int rc, uint64_t t0)
+/* After a write's event: the word of the write it ended, so that a panic
+ * can tell whether the write it collided with has its event out
+ * (trace_panic). The writer's own word, not the map's: a panic may have
+ * frozen the map meanwhile. */
+static void note_traced(const struct libmap *m, uint64_t mine)
+{
+    atomic_store_explicit(&((struct libmap *)m)->traced_word, mine, memory_order_release);
+}
+
+void trace_assign(const struct libmap *m, uint64_t hash, int rc, uint64_t t0, uint64_t mine)
 {
     if (!write_muted(m)) {
         lttng_ust_do_tracepoint(libmap, assign, m, hash, hash & bucket_mask(m->B), rc, m->count,
-                                m->B, t0);
-        note_traced(m);
+                                m->B, t0, word_seq(mine));
+        note_traced(m, mine);
     }
 }
 
-void trace_delete(const struct libmap *m, uint64_t hash, int rc, uint64_t t0)
+void trace_delete(const struct libmap *m, uint64_t hash, int rc, uint64_t t0, uint64_t mine)
 {
     if (!write_muted(m)) {
         lttng_ust_do_tracepoint(libmap, delete, m, hash, hash & bucket_mask(m->B), rc, m->count,
-                                m->B, t0);
-        note_traced(m);
+                                m->B, t0, word_seq(mine));
+        note_traced(m, mine);
     }
 }
 
-void trace_clear(const struct libmap *m, uint64_t t0)
+void trace_clear(const struct libmap *m, uint64_t t0, uint64_t mine)
 {
     if (!write_muted(m)) {
-        lttng_ust_do_tracepoint(libmap, clear, m, 0, 0, 0, m->count, m->B, t0);
-        note_traced(m);
+        lttng_ust_do_tracepoint(libmap, clear, m, 0, 0, 0, m->count, m->B, t0, word_seq(mine));
+        note_traced(m, mine);
     }
 }
 
@@ -239,7 +255,8 @@ void trace_panic(const struct libmap_panic_record *r, uint64_t writer_word, bool
     lttng_ust_do_tracepoint(libmap, panic, r->map, r->kind, r->message, r->op, r->tid,
                             r->writer_op, r->writer_tid, (uint8_t)r->writer_held,
                             (uint64_t)r->monotonic_ns,
-                            (uint8_t)((at_end ? 1 : 0) | (writer_done ? 2 : 0)));
+                            (uint32_t)((at_end ? 1 : 0) | (writer_done ? 2 : 0) |
+                                       (writer_word & LIBMAP_WRITER_SEQ_MASK)));
     struct timespec settle = {0, PANIC_SETTLE_MS * 1000 * 1000};
     while (nanosleep(&settle, &settle) != 0)
         ;

@@ -15,7 +15,9 @@
  * CLOCK_MONOTONIC start time (LTTng's clock) when the write's event is
  * enabled, else 0; the write's event, emitted just before the writer's
  * final check and release, is emitted when t0 is set, so [start_ns, event
- * time] is the write window and a write costs one test of the state.
+ * time] is the write window and a write costs one test of the state. The
+ * writer's own word (`mine`, from write_begin) gives the event the write's
+ * sequence: the map's word itself may already be a panic's frozen word.
  * Lookups: when enabled, the whole lookup is diverted to trace.c (the macro
  * returns), so that the fast path keeps no extra live value.
  *
@@ -40,9 +42,11 @@ extern int trace_muted; /* set on the panic path: other threads emit nothing mor
 TRACE_COLD uint64_t trace_clock(void);
 TRACE_COLD void trace_new(const struct libmap *m, size_t hint);
 TRACE_COLD void trace_free(const struct libmap *m);
-TRACE_COLD void trace_assign(const struct libmap *m, uint64_t hash, int rc, uint64_t t0);
-TRACE_COLD void trace_delete(const struct libmap *m, uint64_t hash, int rc, uint64_t t0);
-TRACE_COLD void trace_clear(const struct libmap *m, uint64_t t0);
+TRACE_COLD void trace_assign(const struct libmap *m, uint64_t hash, int rc, uint64_t t0,
+                             uint64_t mine);
+TRACE_COLD void trace_delete(const struct libmap *m, uint64_t hash, int rc, uint64_t t0,
+                             uint64_t mine);
+TRACE_COLD void trace_clear(const struct libmap *m, uint64_t t0, uint64_t mine);
 TRACE_COLD void trace_grow(const struct libmap *m, unsigned bigger);
 TRACE_COLD void trace_evacuate(const struct libmap *m, size_t oldbucket, size_t nx, size_t ny,
                                size_t nold);
@@ -79,9 +83,11 @@ TRACE_COLD void trace_lock_wait(const struct sync_lock *l, int mode, uint64_t t0
             call;                                                                                  \
     } while (0)
 
-#define LIBMAP_TRACE_ASSIGN(m, hash, rc, t0) TRACE_IF_STARTED(t0, trace_assign((m), (hash), (rc), (t0)))
-#define LIBMAP_TRACE_DELETE(m, hash, rc, t0) TRACE_IF_STARTED(t0, trace_delete((m), (hash), (rc), (t0)))
-#define LIBMAP_TRACE_CLEAR(m, t0) TRACE_IF_STARTED(t0, trace_clear((m), (t0)))
+#define LIBMAP_TRACE_ASSIGN(m, hash, rc, t0, mine)                                                 \
+    TRACE_IF_STARTED(t0, trace_assign((m), (hash), (rc), (t0), (mine)))
+#define LIBMAP_TRACE_DELETE(m, hash, rc, t0, mine)                                                 \
+    TRACE_IF_STARTED(t0, trace_delete((m), (hash), (rc), (t0), (mine)))
+#define LIBMAP_TRACE_CLEAR(m, t0, mine) TRACE_IF_STARTED(t0, trace_clear((m), (t0), (mine)))
 #define LIBMAP_TRACE_NEW(m, hint) TRACE_IF(new, trace_new((m), (hint)))
 #define LIBMAP_TRACE_FREE(m) TRACE_IF(free, trace_free(m))
 /* Growth: before the new array is installed (bigger: 1 doubling, 0 same size). */
@@ -140,9 +146,9 @@ static ALWAYS_INLINE bool trace_lookup_kind(const struct libmap *m, const void *
 #else /* !LIBMAP_TRACING: no tracepoint code at all */
 
 #define LIBMAP_TRACE_START(ev, t0) ((void)0)
-#define LIBMAP_TRACE_ASSIGN(m, hash, rc, t0) ((void)0)
-#define LIBMAP_TRACE_DELETE(m, hash, rc, t0) ((void)0)
-#define LIBMAP_TRACE_CLEAR(m, t0) ((void)0)
+#define LIBMAP_TRACE_ASSIGN(m, hash, rc, t0, mine) ((void)0)
+#define LIBMAP_TRACE_DELETE(m, hash, rc, t0, mine) ((void)0)
+#define LIBMAP_TRACE_CLEAR(m, t0, mine) ((void)0)
 #define LIBMAP_TRACE_NEW(m, hint) ((void)0)
 #define LIBMAP_TRACE_FREE(m) ((void)0)
 #define LIBMAP_TRACE_GROW(m, bigger) ((void)0)

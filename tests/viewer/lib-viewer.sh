@@ -90,7 +90,7 @@ write_events() {
     babeltrace2 --clock-seconds "$1" >"$WORK/bt-seconds.txt"
     paste -d '|' "$WORK/bt-cycles.txt" "$WORK/bt-seconds.txt" |
         grep -E ' libmap:(assign|delete|clear): ' |
-        sed -n 's/^\[\([0-9]*\)\] .* libmap:\([a-z]*\): .*vtid = \([0-9]*\),.* map = \(0x[0-9A-F]*\),.*start_ns = \([0-9]*\) }|\[\([0-9]*\)\.\([0-9]*\)\] .*/\2 \3 \4 \5 \1 \6 \7/p' |
+        sed -n 's/^\[\([0-9]*\)\] .* libmap:\([a-z]*\): .*vtid = \([0-9]*\),.* map = \(0x[0-9A-F]*\),.*start_ns = \([0-9]*\)[^|]*|\[\([0-9]*\)\.\([0-9]*\)\] .*/\2 \3 \4 \5 \1 \6 \7/p' |
         while read -r op tid map start cycles sec frac; do
             frac=$(echo "$frac" | sed 's/^0*//;s/^$/0/')
             cycles=$(echo "$cycles" | sed 's/^0*//;s/^$/0/')

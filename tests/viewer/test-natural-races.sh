@@ -8,9 +8,13 @@
 #
 # RUNS races of each kind (default 20): two writers, clear vs lookup,
 # iterate vs assign, a slow user equality callback. Prints per kind how
-# many runs agreed, how many writers had completed, and how many had their
+# many runs agreed, how many writers had completed, how many had their
 # event out more than 1 us before the check (descheduled between their
-# event and their release: what the old 1 us rule got wrong).
+# event and their release: what the old 1 us rule got wrong), and in how
+# many the writer went on to write more than 64 times (a map's ring in the
+# viewer) before the panic event, and at most how many (the colliding
+# write is found by the panic's writer_seq: compare-natural.py checks it
+# against babeltrace2's reading of the snapshot).
 # KEEP_GOING=1 counts disagreements instead of stopping at the first (to
 # measure another libmap-timeline: TIMELINE=...).
 . "$VIEWER_TESTS/lib-viewer.sh"
@@ -30,7 +34,7 @@ start_sessiond
 
 total=0 disagree=0
 for kind in write-write clear-lookup iterate-assign callback; do
-    agree=0 completed=0 descheduled=0
+    agree=0 completed=0 descheduled=0 far=0 most=0
     i=1
     while [ "$i" -le "$RUNS" ]; do
         d=$WORK/$kind-$i
@@ -51,7 +55,7 @@ for kind in write-write clear-lookup iterate-assign callback; do
         [ "$trc" = 1 ] || { cat "$d/timeline.err"; fail "$kind run $i: libmap-timeline exit $trc, expected 1"; }
         [ "$crc" = 0 ] || { cat "$d/core.err"; fail "$kind run $i: libmap-coredump exit $crc, expected 0"; }
         if ! line=$(python3 "$VIEWER_TESTS/compare-natural.py" "$kind" "$d/timeline.json" \
-                    "$d/core.json" "$d/oracle.txt"); then
+                    "$d/core.json" "$d/oracle.txt" "$snap"); then
             echo "$line"
             [ "${KEEP_GOING:-0}" = 1 ] || fail "$kind run $i (kept in $d)"
             disagree=$((disagree + 1))
@@ -62,11 +66,16 @@ for kind in write-write clear-lookup iterate-assign callback; do
         case $line in *" completed"*) completed=$((completed + 1)) ;; esac
         gap=$(echo "$line" | sed -n 's/.*event_before_check_ns=\(-\{0,1\}[0-9]*\).*/\1/p')
         if [ -n "$gap" ] && [ "$gap" -gt 1000 ]; then descheduled=$((descheduled + 1)); fi
+        after=$(echo "$line" | sed -n 's/.*writes_after=\([0-9]*\).*/\1/p')
+        if [ -n "$after" ]; then
+            [ "$after" -le 64 ] || far=$((far + 1))
+            [ "$after" -le "$most" ] || most=$after
+        fi
         rm -f "$d/core"
         rm -rf "$d/rec"
         i=$((i + 1))
     done
-    note "$kind: $agree/$RUNS runs agree (writer completed in $completed, its event out more than 1 us before the check in $descheduled)"
+    note "$kind: $agree/$RUNS runs agree (writer completed in $completed, its event out more than 1 us before the check in $descheduled, more than 64 writes of the writer after its colliding write in $far, at most $most)"
     total=$((total + agree))
 done
 [ "$disagree" = 0 ] || fail "natural races: $disagree runs disagree, $total agree"

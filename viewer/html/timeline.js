@@ -3,7 +3,8 @@
  * viewer/export.cmake, data written by viewer/html.c into #tl-data). Draws
  * the SVG timeline synchronously at load (so `chromium --dump-dom` sees it):
  * one g.lane per thread, rect.op per operation (per-pixel merging when
- * zoomed out), growth bands, evacuation ticks, the panic line, the race
+ * zoomed out), growth bands, evacuation ticks, lock waits (a thin bar at
+ * the bottom of the waiting thread's lane), the panic line, the race
  * highlighted with its overlap; zoom (wheel, buttons, drag a range, reset)
  * and a tooltip on hover. Times in the data are ns from data.origin_ns.
  */
@@ -187,6 +188,17 @@
     });
   }
 
+  /* lock waits (libmap:lock_wait): a thin bar at the bottom of the lane */
+  function drawWaits(g) {
+    (D.waits || []).forEach(function (w, n) {
+      var l = lanes[w[0]];
+      if (!l || w[1] + w[2] < v0 || w[1] > v1) return;
+      var x0 = clampX(X(w[1])), x1 = clampX(X(w[1] + w[2]));
+      el('rect', {'class': 'wait' + (w[3] ? ' write' : ''), 'data-w': n, x: x0, y: laneY(l) + LANE_H - 4,
+                  width: Math.max(1, x1 - x0), height: 4}, g);
+    });
+  }
+
   function drawGrows(g, H) {
     D.grows.forEach(function (gr, n) {
       if (gr[3] < v0 || gr[2] > v1) return;
@@ -243,6 +255,7 @@
     });
     var marks = el('g', {id: 'marks', 'clip-path': 'url(#plot-clip)'}, svg);
     drawEvacs(marks);
+    drawWaits(marks);
     if (D.panic) {
       var px = X(D.panic.ts);
       el('line', {id: 'panic-mark', x1: px, x2: px, y1: AXIS_H - 6, y2: lanesBottom() + 10}, marks);
@@ -364,6 +377,13 @@
       return 'evacuation on map ' + mapName(e[2]) + ' by thread ' + lanes[e[0]].tid + ' at ' + fmtDur(e[1]) +
              '\nprogress ' + e[3] + ' / ' + e[4] + ' old buckets';
     }
+    var wi = t.getAttribute && t.getAttribute('data-w');
+    if (wi !== null && wi !== undefined) {
+      var w = D.waits[Number(wi)];
+      return 'lock wait (' + (w[3] ? 'write' : 'read') + ') by thread ' + lanes[w[0]].tid +
+             '\non ' + (w[5] === 2 ? 'libmap_shard ' : 'libmap_sync ') + w[4] + (w[5] === 2 ? ' shard ' + w[6] : '') +
+             ' (map ' + mapName(w[7]) + ')\nfrom ' + fmtDur(w[1]) + ', waited ' + fmtDur(w[2]);
+    }
     if (t.getAttribute && t.getAttribute('class') === 'density')
       return t.getAttribute('data-count') + ' operations here (aggregated)';
     return null;
@@ -385,7 +405,7 @@
   var legend = document.getElementById('legend');
   [['assign', '#4e79a7'], ['delete', '#f28e2b'], ['clear', '#b07aa1'], ['lookup', '#76b7b2'],
    ['iteration', '#59a14f'], ['new / free', '#9c755f'], ['race', '#e0245e'], ['grow', '#edc948'],
-   ['evacuation', '#b8962e'], ['panic', '#c00']].forEach(function (p) {
+   ['evacuation', '#b8962e'], ['lock wait', '#8c8c8c'], ['panic', '#c00']].forEach(function (p) {
     var s = document.createElement('span'), i = document.createElement('i');
     i.style.background = p[1];
     s.appendChild(i);
