@@ -56,7 +56,7 @@ done
 if [ -n "$build" ]; then
     cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DLIBMAP_BUILD_BENCH=ON \
         -DLIBMAP_BUILD_TESTS=OFF >/dev/null
-    targets="bench-safe-pthread bench-safe-pthread-wp bench-safe-futex"
+    targets="bench-safe-pthread bench-safe-pthread-wp bench-safe-futex bench-safe-slots"
     if grep -q '^absl_DIR:PATH=/' "$build_dir/CMakeCache.txt" 2>/dev/null; then
         targets="$targets bench-safe-absl"
     fi
@@ -78,12 +78,12 @@ while [ "$r" -lt "$reps" ]; do
         # single-thread baselines
         # shellcheck disable=SC2086
         run "$bin_dir/bench-safe-futex" --impl libmap-single --threads 1 $common
-        for lock in pthread pthread-wp futex; do
+        for lock in pthread pthread-wp futex slots; do
             # shellcheck disable=SC2086
             run "$bin_dir/bench-safe-$lock" --impl libmap-shard --threads 1 $common
         done
         for t in $(ifs_list "$threads"); do
-            for lock in pthread pthread-wp futex; do
+            for lock in pthread pthread-wp futex slots; do
                 for impl in libmap-sync libmap-shard; do
                     # shellcheck disable=SC2086
                     run "$bin_dir/bench-safe-$lock" --impl $impl --threads "$t" $common

@@ -68,4 +68,10 @@ void guard_read(const struct lm_layout *l, struct lmi_mem *mem, uint64_t map, st
         g->writer_waiting = (word & d->lock_word_waiting) != 0;
     if (d->lock_word_readers != 0)
         g->readers = word & d->lock_word_readers;
+    if (l->has_lock_slots && d->lock_nslots != 0) {
+        g->readers = 0;
+        for (uint32_t i = 0; i < d->lock_nslots; i++)
+            g->readers += lmi_uint(mem, lock + d->lock_slots + (uint64_t)i * d->lock_slot_size +
+                                            d->lock_slot_readers, 4);
+    }
 }

@@ -18,6 +18,7 @@
 #define LAYOUT_SEQ_SIZE (offsetof(struct libmap_layout, writer_seq_mask) + sizeof(uint32_t))
 /* The safe maps' locks (map_guard and the lock_* fields). */
 #define LAYOUT_GUARD_SIZE (offsetof(struct libmap_layout, lock_word_readers) + sizeof(uint32_t))
+#define LAYOUT_SLOTS_SIZE (offsetof(struct libmap_layout, lock_slot_readers) + sizeof(uint32_t))
 
 /* Convert the raw target bytes to host order, field by field of the
  * contract table (debug.h, LIBMAP_LAYOUT_FIELDS); a field the target's
@@ -117,6 +118,15 @@ static int check(const struct lm_layout *l, char *err, size_t errlen)
         FIELD(d->lock_nshards, 4, d->lock_size, "lock nshards");
         FIELD(d->lock_parent, p, d->lock_size, "lock parent");
         FIELD(d->lock_map, p, d->lock_size, "lock map");
+        if (l->has_lock_slots && d->lock_nslots != 0) {
+            if (d->lock_nslots > 64 || d->lock_slot_size == 0 ||
+                (uint64_t)d->lock_slots + (uint64_t)d->lock_nslots * d->lock_slot_size >
+                    d->lock_size) {
+                snprintf(err, errlen, "layout descriptor: reader slots outside the lock");
+                return -1;
+            }
+            FIELD(d->lock_slot_readers, 4, d->lock_slot_size, "lock slot readers");
+        }
     }
 #undef FIELD
     if (d->bucket_cnt == 0 || d->bucket_cnt > 64 || d->min_tophash > 255 ||
@@ -182,6 +192,7 @@ int layout_read(struct lm_layout *l, struct lmi_mem *mem, int file_only, uint64_
     l->extended = n >= LAYOUT_EXT_SIZE;
     l->has_writer_seq = n >= LAYOUT_SEQ_SIZE && l->d.writer_seq_mask != 0;
     l->has_guard = n >= LAYOUT_GUARD_SIZE && l->d.lock_magic != 0;
+    l->has_lock_slots = l->has_guard && n >= LAYOUT_SLOTS_SIZE;
     if (!l->extended) {
         /* A descriptor without the appended widths: the fields are those
          * of the first libmap release. */

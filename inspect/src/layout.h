@@ -28,6 +28,7 @@ struct lm_layout {
                                later; older libmaps have no write sequence) */
     int has_guard;          /* it describes the safe maps' locks (map_guard, lock_*;
                                appended later still) */
+    int has_lock_slots;     /* it describes reader slots (lock_slots ...) */
     int from_note;          /* found through the debug note, not a symbol */
     char module[256];       /* the module defining it, for messages ("" unknown) */
     char note[384];         /* a remark for the user, or "" */

@@ -20,6 +20,7 @@ int sync_lock_init(struct sync_lock *l, uint32_t kind, const void *parent, uint3
     if (lock_state_init(l) != 0)
         return -1;
     atomic_init(&l->owner, 0);
+    atomic_init(&l->drain, 0);
     l->magic = LIBMAP_LOCK_MAGIC;
     l->kind = kind;
     l->shard = shard;
@@ -40,18 +41,25 @@ int sync_lock_init(struct sync_lock *l, uint32_t kind, const void *parent, uint3
         LIBMAP_TRACE_LOCK_WAIT((l), (mode), t0_);                                                  \
     } while (0)
 
-#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX
+#if LOCK_WORD_LOCKS
 
 /* Rounds of re-reading the word before sleeping: about the length of a
  * map operation (a few hundred ns), so that a lock held for one operation
  * is usually free again before the waiter would pay for a system call. */
 #define LOCK_SPINS 200
 
-const char *sync_lock_name(void) { return "spin-futex"; }
+const char *sync_lock_name(void)
+{
+    return LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SLOTS ? "spin-futex-slots" : "spin-futex";
+}
 
 static int lock_state_init(struct sync_lock *l)
 {
     atomic_init(&l->word, 0);
+#if LOCK_NSLOTS > 0
+    for (unsigned i = 0; i < LOCK_NSLOTS; i++)
+        atomic_init(&l->slots[i].readers, 0);
+#endif
     return 0;
 }
 
@@ -76,6 +84,119 @@ void sync_lock_wake(struct sync_lock *l)
     atomic_fetch_and_explicit(&l->word, ~LOCK_S, memory_order_relaxed);
     syscall(SYS_futex, &l->word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
+
+#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SLOTS
+
+/* Wait until none of bits is set in the word: spin, then sleep with S. */
+static void wait_word_clear(struct sync_lock *l, uint32_t bits)
+{
+    unsigned spins = 0;
+    for (;;) {
+        uint32_t s = atomic_load_explicit(&l->word, memory_order_seq_cst);
+        if (!(s & bits))
+            return;
+        if (spins < LOCK_SPINS) {
+            spins++;
+            cpu_relax();
+            continue;
+        }
+        uint32_t sleep = s | LOCK_S;
+        if (sleep != s && !atomic_compare_exchange_weak_explicit(&l->word, &s, sleep,
+                                                                 memory_order_seq_cst,
+                                                                 memory_order_relaxed))
+            continue;
+        futex_wait(l, sleep);
+    }
+}
+
+/* A reader left while the writer sleeps until the readers are gone: wake
+ * it (it reads the slots again and sleeps again if some are left). */
+void sync_lock_drained(struct sync_lock *l)
+{
+    if (atomic_exchange_explicit(&l->drain, 0, memory_order_seq_cst) != 0)
+        syscall(SYS_futex, &l->drain, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* A reader that found W or P after counting itself: take the count back
+ * (waking a writer that sleeps until the readers are gone), wait for the
+ * writer to leave, count itself again. */
+static void rd_wait(struct sync_lock *l, struct lock_slot *slot)
+{
+    for (;;) {
+        atomic_fetch_sub_explicit(&slot->readers, 1, memory_order_seq_cst);
+        if (atomic_load_explicit(&l->drain, memory_order_seq_cst) != 0)
+            sync_lock_drained(l);
+        wait_word_clear(l, LOCK_W | LOCK_P);
+        atomic_fetch_add_explicit(&slot->readers, 1, memory_order_seq_cst);
+        if (!(atomic_load_explicit(&l->word, memory_order_seq_cst) & (LOCK_W | LOCK_P)))
+            return;
+    }
+}
+
+/* A writer waiting for another writer: W is set by one writer at a time. */
+static void wr_wait(struct sync_lock *l)
+{
+    unsigned spins = 0;
+    for (;;) {
+        uint32_t s = atomic_load_explicit(&l->word, memory_order_seq_cst);
+        if (!(s & LOCK_W)) {
+            if (atomic_compare_exchange_weak_explicit(&l->word, &s, s | LOCK_W,
+                                                      memory_order_seq_cst, memory_order_relaxed))
+                return;
+            continue;
+        }
+        if (spins < LOCK_SPINS) {
+            spins++;
+            cpu_relax();
+            continue;
+        }
+        uint32_t sleep = s | LOCK_S;
+        if (sleep != s && !atomic_compare_exchange_weak_explicit(&l->word, &s, sleep,
+                                                                 memory_order_seq_cst,
+                                                                 memory_order_relaxed))
+            continue;
+        futex_wait(l, sleep);
+    }
+}
+
+static bool slots_empty(struct sync_lock *l)
+{
+    for (unsigned i = 0; i < LOCK_NSLOTS; i++)
+        if (atomic_load_explicit(&l->slots[i].readers, memory_order_seq_cst) != 0)
+            return false;
+    return true;
+}
+
+/* The writer holds W: wait until the readers that entered before it are
+ * gone. drain is set to 1 before the slots are read again, and a leaving
+ * reader reads drain after its decrement: one of them sees the other. */
+static void drain(struct sync_lock *l)
+{
+    unsigned spins = 0;
+    while (!slots_empty(l)) {
+        if (spins < LOCK_SPINS) {
+            spins++;
+            cpu_relax();
+            continue;
+        }
+        atomic_store_explicit(&l->drain, 1, memory_order_seq_cst);
+        if (slots_empty(l)) {
+            atomic_store_explicit(&l->drain, 0, memory_order_relaxed);
+            return;
+        }
+        syscall(SYS_futex, &l->drain, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0);
+    }
+    atomic_store_explicit(&l->drain, 0, memory_order_relaxed);
+}
+
+void sync_lock_rd_slow(struct sync_lock *l, struct lock_slot *slot)
+{
+    WAIT_TIMED(l, LIBMAP_LOCK_READ, rd_wait(l, slot));
+}
+void sync_lock_wr_slow(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_WRITE, wr_wait(l)); }
+void sync_lock_drain(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_WRITE, drain(l)); }
+
+#else /* LIBMAP_LOCK_SPIN_FUTEX: the readers counted in the word */
 
 static void rd_wait(struct sync_lock *l)
 {
@@ -130,6 +251,8 @@ static void wr_wait(struct sync_lock *l)
 
 void sync_lock_rd_slow(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_READ, rd_wait(l)); }
 void sync_lock_wr_slow(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_WRITE, wr_wait(l)); }
+
+#endif
 
 #else
 

@@ -11,6 +11,9 @@
  *                              PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP
  *   LIBMAP_LOCK_SPIN_FUTEX  2  the lock below: one 32-bit word, a short spin,
  *                              then futex(2) sleep
+ *   LIBMAP_LOCK_SLOTS       3  the same word for writers, but readers count
+ *                              themselves in LOCK_NSLOTS reader slots, one
+ *                              cache line each (see "Reader slots" below)
  *
  * The spin-then-futex lock. The word holds
  *     W  bit 31   a writer holds the lock
@@ -32,6 +35,29 @@
  * Entering is an acquire, leaving a release (C11 atomics): what a writer
  * did under the lock is visible to whoever enters after it, and
  * ThreadSanitizer sees the same happens-before edges.
+ *
+ * Reader slots (LIBMAP_LOCK_SLOTS). With the count in the word, every
+ * read lock and unlock is an atomic add on the one line of the lock: with
+ * lookups on two cores that line moves between them on most lookups, and
+ * two threads look up no faster than one (docs/performance.md). Here a
+ * reader adds 1 to its own slot (slot = its TID mod LOCK_NSLOTS: threads
+ * created one after the other get different slots), then reads the word:
+ * if neither W nor P is set it holds the lock, else it takes its 1 back
+ * and waits as above. A writer sets W in the word (as above, exclusive
+ * among writers), then waits until every slot is 0. Both sides write
+ * first and read the other's location second, with sequentially
+ * consistent atomics (a locked instruction on x86-64): either the reader
+ * sees W, or the writer sees the reader's count, never neither. A writer
+ * that sleeps until the readers are gone does so on a futex word of its
+ * own, drain: it stores 1 there, reads the slots again, and sleeps while
+ * drain is 1; a reader leaving reads drain after its decrement and, when
+ * it is 1, sets it to 0 and wakes the writer. Only the writer holding W
+ * sets drain, so no one sets it back to 1 behind the reader (sleeping on
+ * the word instead, with S, lost that wake-up: a reader waiting for the
+ * writer sets S again after clearing it, and the writer then slept on a
+ * word equal to the one it expected; both slept for good). Readers on
+ * different cores then write different lines; a writer reads
+ * LOCK_NSLOTS lines.
  *
  * Every lock also says, for debuggers, who holds it and what it guards:
  * the writer stores its TID in owner after entering and clears it before
@@ -55,14 +81,19 @@
 #define LIBMAP_LOCK_PTHREAD_WP 1
 #define LIBMAP_LOCK_SPIN_FUTEX 2
 
+#define LIBMAP_LOCK_SLOTS 3
+
 #ifndef LIBMAP_SYNC_LOCK
-#define LIBMAP_SYNC_LOCK LIBMAP_LOCK_SPIN_FUTEX
+#define LIBMAP_SYNC_LOCK LIBMAP_LOCK_SLOTS
 #endif
 
 /* The lock's name, for benchmarks and reports. */
 const char *sync_lock_name(void);
 
-#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX
+#define LOCK_WORD_LOCKS (LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX || \
+                         LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SLOTS)
+
+#if LOCK_WORD_LOCKS
 
 #define LOCK_W (UINT32_C(1) << 31)
 #define LOCK_P (UINT32_C(1) << 30)
@@ -74,7 +105,12 @@ const char *sync_lock_name(void);
 /* what libmap_layout tells debuggers about the state word */
 #define LOCK_WORD_WRITER LOCK_W
 #define LOCK_WORD_WAITING LOCK_P
+#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SLOTS
+#define LOCK_WORD_READERS 0 /* in the slots */
+#define LOCK_NSLOTS 4
+#else
 #define LOCK_WORD_READERS LOCK_COUNT
+#endif
 #else
 #define LOCK_STATE pthread_rwlock_t rw;
 #define LOCK_STATE_FIELD rw
@@ -84,6 +120,16 @@ const char *sync_lock_name(void);
 #define LOCK_WORD_READERS 0
 #endif
 
+#ifndef LOCK_NSLOTS
+#define LOCK_NSLOTS 0
+#endif
+
+/* A reader slot: the readers holding the lock that counted themselves in
+ * it, alone on its cache line. */
+struct lock_slot {
+    _Atomic uint32_t readers;
+} __attribute__((aligned(64)));
+
 /* lock_wait's mode */
 #define LIBMAP_LOCK_READ 0
 #define LIBMAP_LOCK_WRITE 1
@@ -91,6 +137,8 @@ const char *sync_lock_name(void);
 struct sync_lock {
     LOCK_STATE
     _Atomic int32_t owner; /* TID holding it for writing; 0 when none */
+    _Atomic uint32_t drain; /* LIBMAP_LOCK_SLOTS: 1 while the writer sleeps until the
+                             * readers are gone (its futex word: see drain()) */
     /* set once by sync_lock_init, for debuggers and lock_wait events */
     uint32_t magic;        /* LIBMAP_LOCK_MAGIC */
     uint32_t kind;         /* LIBMAP_GUARD_SYNC or LIBMAP_GUARD_SHARD */
@@ -98,6 +146,7 @@ struct sync_lock {
     uint32_t nshards;      /* 1 in a libmap_sync */
     const void *parent;    /* the libmap_sync or libmap_shard */
     struct libmap *map;    /* the map it guards */
+    struct lock_slot slots[LOCK_NSLOTS]; /* LIBMAP_LOCK_SLOTS's reader slots */
 };
 
 /* Initialize l as the lock of shard `shard` of `nshards` of parent (kind
@@ -116,7 +165,63 @@ static inline void lock_owner_clear(struct sync_lock *l)
     atomic_store_explicit(&l->owner, 0, memory_order_relaxed);
 }
 
-#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX
+#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SLOTS
+
+void sync_lock_rd_slow(struct sync_lock *l, struct lock_slot *slot);
+void sync_lock_wr_slow(struct sync_lock *l);
+void sync_lock_drain(struct sync_lock *l);
+void sync_lock_drained(struct sync_lock *l);
+void sync_lock_wake(struct sync_lock *l);
+
+static inline struct lock_slot *lock_my_slot(struct sync_lock *l)
+{
+    return &l->slots[(uint32_t)current_tid() & (LOCK_NSLOTS - 1)];
+}
+
+static inline void sync_rdlock(struct sync_lock *l)
+{
+    struct lock_slot *slot = lock_my_slot(l);
+    atomic_fetch_add_explicit(&slot->readers, 1, memory_order_seq_cst);
+    if (__builtin_expect(!(atomic_load_explicit(&l->word, memory_order_seq_cst) &
+                           (LOCK_W | LOCK_P)), 1))
+        return;
+    sync_lock_rd_slow(l, slot);
+}
+
+static inline void sync_rdunlock(struct sync_lock *l)
+{
+    atomic_fetch_sub_explicit(&lock_my_slot(l)->readers, 1, memory_order_seq_cst);
+    /* a writer sleeping until the readers are gone set drain */
+    if (__builtin_expect(atomic_load_explicit(&l->drain, memory_order_seq_cst) != 0, 0))
+        sync_lock_drained(l);
+}
+
+static inline void sync_wrlock(struct sync_lock *l)
+{
+    uint32_t s = 0;
+    if (!__builtin_expect(atomic_compare_exchange_strong_explicit(&l->word, &s, LOCK_W,
+                                                                  memory_order_seq_cst,
+                                                                  memory_order_relaxed),
+                          1))
+        sync_lock_wr_slow(l);
+    for (unsigned i = 0; i < LOCK_NSLOTS; i++)
+        if (__builtin_expect(atomic_load_explicit(&l->slots[i].readers, memory_order_seq_cst) != 0,
+                             0)) {
+            sync_lock_drain(l);
+            break;
+        }
+    lock_owner_set(l);
+}
+
+static inline void sync_wrunlock(struct sync_lock *l)
+{
+    lock_owner_clear(l);
+    uint32_t s = atomic_exchange_explicit(&l->word, 0, memory_order_release);
+    if (__builtin_expect(s & LOCK_S, 0))
+        sync_lock_wake(l);
+}
+
+#elif LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX
 
 void sync_lock_rd_slow(struct sync_lock *l);
 void sync_lock_wr_slow(struct sync_lock *l);

@@ -190,7 +190,9 @@ static ALWAYS_INLINE bool lookup_hashed(libmap_shard *s, const void *key, uint64
 {
     struct shard *sh = shard_of(s, hash);
     sync_rdlock(&sh->lock);
-    bool found = map_lookup_hashed(sh->map, key, hash, value_out);
+    /* the lock's own copy of the map pointer: on the lock's first line,
+     * which the reader reads anyway (sh->map is past the reader slots) */
+    bool found = map_lookup_hashed(sh->lock.map, key, hash, value_out);
     sync_rdunlock(&sh->lock);
     return found;
 }

@@ -334,7 +334,14 @@ LIBMAP_API void libmap_registry_foreach(void (*fn)(libmap *m, void *ctx), void *
     X(uint32_t, lock_map, OFF, struct sync_lock, map)                                        \
     X(uint32_t, lock_word_writer, CONST, LOCK_WORD_WRITER, 0)                                \
     X(uint32_t, lock_word_waiting, CONST, LOCK_WORD_WAITING, 0)                              \
-    X(uint32_t, lock_word_readers, CONST, LOCK_WORD_READERS, 0)
+    X(uint32_t, lock_word_readers, CONST, LOCK_WORD_READERS, 0)                              \
+    /* readers counted in reader slots (lock_nslots of lock_slot_size bytes                  \
+     * from lock_slots, each a uint32 count at lock_slot_readers); 0 slots:                  \
+     * the count is in the word (lock_word_readers) or not described */                      \
+    X(uint32_t, lock_slots, OFF, struct sync_lock, slots)                                    \
+    X(uint32_t, lock_nslots, CONST, LOCK_NSLOTS, 0)                                          \
+    X(uint32_t, lock_slot_size, SIZE, struct lock_slot, 0)                                   \
+    X(uint32_t, lock_slot_readers, OFF, struct lock_slot, readers)
 
 #define LIBMAP_LAYOUT_CONST(a, b) (a)
 #define LIBMAP_LAYOUT_OFF(a, b) offsetof(a, b)
