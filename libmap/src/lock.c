@@ -85,22 +85,30 @@ void sync_lock_wake(struct sync_lock *l)
     syscall(SYS_futex, &l->word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 }
 
-#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SLOTS
-
-/* Wait until none of bits is set in the word: spin, then sleep with S. */
-static void wait_word_clear(struct sync_lock *l, uint32_t bits)
+/* The one wait loop of the word locks. Until the word has none of the busy
+ * bits: spin LOCK_SPINS rounds re-reading it, then set S (and announce)
+ * and sleep on the exact word stored. Once it is free, store enter(word)
+ * in its place (the thread has entered) and return; with enter NULL just
+ * return (the caller enters its own way). */
+static void word_wait(struct sync_lock *l, uint32_t busy, uint32_t (*enter)(uint32_t s),
+                      uint32_t announce)
 {
     unsigned spins = 0;
     for (;;) {
         uint32_t s = atomic_load_explicit(&l->word, memory_order_seq_cst);
-        if (!(s & bits))
-            return;
+        if (!(s & busy)) {
+            if (enter == NULL ||
+                atomic_compare_exchange_weak_explicit(&l->word, &s, enter(s),
+                                                      memory_order_seq_cst, memory_order_relaxed))
+                return;
+            continue;
+        }
         if (spins < LOCK_SPINS) {
             spins++;
             cpu_relax();
             continue;
         }
-        uint32_t sleep = s | LOCK_S;
+        uint32_t sleep = s | LOCK_S | announce;
         if (sleep != s && !atomic_compare_exchange_weak_explicit(&l->word, &s, sleep,
                                                                  memory_order_seq_cst,
                                                                  memory_order_relaxed))
@@ -108,6 +116,8 @@ static void wait_word_clear(struct sync_lock *l, uint32_t bits)
         futex_wait(l, sleep);
     }
 }
+
+#if LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SLOTS
 
 /* A reader left while the writer sleeps until the readers are gone: wake
  * it (it reads the slots again and sleeps again if some are left). */
@@ -126,7 +136,7 @@ static void rd_wait(struct sync_lock *l, struct lock_slot *slot)
         atomic_fetch_sub_explicit(&slot->readers, 1, memory_order_seq_cst);
         if (atomic_load_explicit(&l->drain, memory_order_seq_cst) != 0)
             sync_lock_drained(l);
-        wait_word_clear(l, LOCK_W | LOCK_P);
+        word_wait(l, LOCK_W | LOCK_P, NULL, 0);
         atomic_fetch_add_explicit(&slot->readers, 1, memory_order_seq_cst);
         if (!(atomic_load_explicit(&l->word, memory_order_seq_cst) & (LOCK_W | LOCK_P)))
             return;
@@ -134,30 +144,8 @@ static void rd_wait(struct sync_lock *l, struct lock_slot *slot)
 }
 
 /* A writer waiting for another writer: W is set by one writer at a time. */
-static void wr_wait(struct sync_lock *l)
-{
-    unsigned spins = 0;
-    for (;;) {
-        uint32_t s = atomic_load_explicit(&l->word, memory_order_seq_cst);
-        if (!(s & LOCK_W)) {
-            if (atomic_compare_exchange_weak_explicit(&l->word, &s, s | LOCK_W,
-                                                      memory_order_seq_cst, memory_order_relaxed))
-                return;
-            continue;
-        }
-        if (spins < LOCK_SPINS) {
-            spins++;
-            cpu_relax();
-            continue;
-        }
-        uint32_t sleep = s | LOCK_S;
-        if (sleep != s && !atomic_compare_exchange_weak_explicit(&l->word, &s, sleep,
-                                                                 memory_order_seq_cst,
-                                                                 memory_order_relaxed))
-            continue;
-        futex_wait(l, sleep);
-    }
-}
+static uint32_t with_writer(uint32_t s) { return s | LOCK_W; }
+static void wr_wait(struct sync_lock *l) { word_wait(l, LOCK_W, with_writer, 0); }
 
 static bool slots_empty(struct sync_lock *l)
 {
@@ -198,56 +186,12 @@ void sync_lock_drain(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_WRITE, dra
 
 #else /* LIBMAP_LOCK_SPIN_FUTEX: the readers counted in the word */
 
-static void rd_wait(struct sync_lock *l)
-{
-    unsigned spins = 0;
-    for (;;) {
-        uint32_t s = atomic_load_explicit(&l->word, memory_order_relaxed);
-        if (!(s & (LOCK_W | LOCK_P))) {
-            if (atomic_compare_exchange_weak_explicit(&l->word, &s, s + 1, memory_order_acquire,
-                                                      memory_order_relaxed))
-                return;
-            continue;
-        }
-        if (spins < LOCK_SPINS) {
-            spins++;
-            cpu_relax();
-            continue;
-        }
-        uint32_t sleep = s | LOCK_S;
-        if (sleep != s && !atomic_compare_exchange_weak_explicit(&l->word, &s, sleep,
-                                                                 memory_order_relaxed,
-                                                                 memory_order_relaxed))
-            continue;
-        futex_wait(l, sleep);
-    }
-}
+static uint32_t one_more_reader(uint32_t s) { return s + 1; }
+static void rd_wait(struct sync_lock *l) { word_wait(l, LOCK_W | LOCK_P, one_more_reader, 0); }
 
-static void wr_wait(struct sync_lock *l)
-{
-    unsigned spins = 0;
-    for (;;) {
-        uint32_t s = atomic_load_explicit(&l->word, memory_order_relaxed);
-        if (!(s & (LOCK_W | LOCK_COUNT))) {
-            /* keep S: others may sleep; drop P: waiting writers set it again */
-            if (atomic_compare_exchange_weak_explicit(&l->word, &s, LOCK_W | (s & LOCK_S),
-                                                      memory_order_acquire, memory_order_relaxed))
-                return;
-            continue;
-        }
-        if (spins < LOCK_SPINS) {
-            spins++;
-            cpu_relax();
-            continue;
-        }
-        uint32_t sleep = s | LOCK_S | LOCK_P;
-        if (sleep != s && !atomic_compare_exchange_weak_explicit(&l->word, &s, sleep,
-                                                                 memory_order_relaxed,
-                                                                 memory_order_relaxed))
-            continue;
-        futex_wait(l, sleep);
-    }
-}
+/* keep S: others may sleep; drop P: waiting writers set it again */
+static uint32_t writer_in(uint32_t s) { return LOCK_W | (s & LOCK_S); }
+static void wr_wait(struct sync_lock *l) { word_wait(l, LOCK_W | LOCK_COUNT, writer_in, LOCK_P); }
 
 void sync_lock_rd_slow(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_READ, rd_wait(l)); }
 void sync_lock_wr_slow(struct sync_lock *l) { WAIT_TIMED(l, LIBMAP_LOCK_WRITE, wr_wait(l)); }
