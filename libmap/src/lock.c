@@ -147,28 +147,20 @@ static void rd_wait(struct sync_lock *l, struct lock_slot *slot)
 static uint32_t with_writer(uint32_t s) { return s | LOCK_W; }
 static void wr_wait(struct sync_lock *l) { word_wait(l, LOCK_W, with_writer, 0); }
 
-static bool slots_empty(struct sync_lock *l)
-{
-    for (unsigned i = 0; i < LOCK_NSLOTS; i++)
-        if (atomic_load_explicit(&l->slots[i].readers, memory_order_seq_cst) != 0)
-            return false;
-    return true;
-}
-
 /* The writer holds W: wait until the readers that entered before it are
  * gone. drain is set to 1 before the slots are read again, and a leaving
  * reader reads drain after its decrement: one of them sees the other. */
 static void drain(struct sync_lock *l)
 {
     unsigned spins = 0;
-    while (!slots_empty(l)) {
+    while (!lock_slots_empty(l)) {
         if (spins < LOCK_SPINS) {
             spins++;
             cpu_relax();
             continue;
         }
         atomic_store_explicit(&l->drain, 1, memory_order_seq_cst);
-        if (slots_empty(l)) {
+        if (lock_slots_empty(l)) {
             atomic_store_explicit(&l->drain, 0, memory_order_relaxed);
             return;
         }

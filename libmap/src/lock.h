@@ -178,6 +178,15 @@ static inline struct lock_slot *lock_my_slot(struct sync_lock *l)
     return &l->slots[(uint32_t)current_tid() & (LOCK_NSLOTS - 1)];
 }
 
+/* No reader counted in any slot (the writer's check, after setting W). */
+static inline bool lock_slots_empty(struct sync_lock *l)
+{
+    for (unsigned i = 0; i < LOCK_NSLOTS; i++)
+        if (atomic_load_explicit(&l->slots[i].readers, memory_order_seq_cst) != 0)
+            return false;
+    return true;
+}
+
 static inline void sync_rdlock(struct sync_lock *l)
 {
     struct lock_slot *slot = lock_my_slot(l);
@@ -204,21 +213,9 @@ static inline void sync_wrlock(struct sync_lock *l)
                                                                   memory_order_relaxed),
                           1))
         sync_lock_wr_slow(l);
-    for (unsigned i = 0; i < LOCK_NSLOTS; i++)
-        if (__builtin_expect(atomic_load_explicit(&l->slots[i].readers, memory_order_seq_cst) != 0,
-                             0)) {
-            sync_lock_drain(l);
-            break;
-        }
+    if (__builtin_expect(!lock_slots_empty(l), 0))
+        sync_lock_drain(l);
     lock_owner_set(l);
-}
-
-static inline void sync_wrunlock(struct sync_lock *l)
-{
-    lock_owner_clear(l);
-    uint32_t s = atomic_exchange_explicit(&l->word, 0, memory_order_release);
-    if (__builtin_expect(s & LOCK_S, 0))
-        sync_lock_wake(l);
 }
 
 #elif LIBMAP_SYNC_LOCK == LIBMAP_LOCK_SPIN_FUTEX
@@ -256,6 +253,12 @@ static inline void sync_wrlock(struct sync_lock *l)
     lock_owner_set(l);
 }
 
+
+#endif
+
+#if LOCK_WORD_LOCKS
+/* Both word locks: the writer leaves by clearing the word, and wakes the
+ * sleepers (readers and writers that waited for it). */
 static inline void sync_wrunlock(struct sync_lock *l)
 {
     lock_owner_clear(l);
