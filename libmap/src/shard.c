@@ -58,8 +58,8 @@
 #define LEN_TRIES 8
 
 struct shard {
-    struct sync_lock lock;
-    struct libmap *map;
+    struct sync_lock lock;  /* lock.map: the shard's map (on the lock's first line,
+                             * which every operation reads anyway) */
     _Atomic uint64_t inserts;
     _Atomic uint64_t deletes;
 } __attribute__((aligned(CACHE_LINE)));
@@ -68,7 +68,7 @@ _Static_assert(sizeof(struct shard) % CACHE_LINE == 0, "shards are padded to cac
 
 struct libmap_shard {
     struct shard *shards;
-    struct libmap *proto;   /* shards[0].map: the seed and key description */
+    struct libmap *proto;   /* shards[0].lock.map: the seed and key description */
     unsigned bits;
     unsigned shift;         /* 56 - bits */
     size_t mask;
@@ -96,7 +96,7 @@ static unsigned default_bits(void)
 static void shards_free(struct libmap_shard *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        libmap_free(s->shards[i].map);
+        libmap_free(s->shards[i].lock.map);
         sync_lock_destroy(&s->shards[i].lock);
     }
     safe_free(&s->conf, s->shards, (s->mask + 1) * sizeof *s->shards);
@@ -128,10 +128,11 @@ int libmap_shard_new(const libmap_config *config, int shard_bits, libmap_shard *
     inner.hint = config->hint == 0 ? 0 : config->hint / n + config->hint / (8 * n) + 1;
     for (size_t i = 0; i < n; i++) {
         struct shard *sh = &s->shards[i];
-        int rc = map_new_seeded(&inner, s->seed, &sh->map);
+        struct libmap *map;
+        int rc = map_new_seeded(&inner, s->seed, &map);
         if (rc == 0 &&
-            sync_lock_init(&sh->lock, LIBMAP_GUARD_SHARD, s, (uint32_t)i, (uint32_t)n, sh->map) != 0) {
-            libmap_free(sh->map);
+            sync_lock_init(&sh->lock, LIBMAP_GUARD_SHARD, s, (uint32_t)i, (uint32_t)n, map) != 0) {
+            libmap_free(map);
             rc = LIBMAP_ENOMEM;
         }
         if (rc != 0) {
@@ -142,7 +143,7 @@ int libmap_shard_new(const libmap_config *config, int shard_bits, libmap_shard *
         atomic_init(&sh->inserts, 0);
         atomic_init(&sh->deletes, 0);
     }
-    s->proto = s->shards[0].map;
+    s->proto = s->shards[0].lock.map;
     *out = s;
     return 0;
 }
@@ -178,7 +179,7 @@ static ALWAYS_INLINE int assign_hashed(libmap_shard *s, const void *key, uint64_
 {
     struct shard *sh = shard_of(s, hash);
     sync_wrlock(&sh->lock);
-    int rc = map_assign_hashed(sh->map, key, hash, value);
+    int rc = map_assign_hashed(sh->lock.map, key, hash, value);
     if (rc == LIBMAP_INSERTED)
         count_change(&sh->inserts);
     sync_wrunlock(&sh->lock);
@@ -190,8 +191,6 @@ static ALWAYS_INLINE bool lookup_hashed(libmap_shard *s, const void *key, uint64
 {
     struct shard *sh = shard_of(s, hash);
     sync_rdlock(&sh->lock);
-    /* the lock's own copy of the map pointer: on the lock's first line,
-     * which the reader reads anyway (sh->map is past the reader slots) */
     bool found = map_lookup_hashed(sh->lock.map, key, hash, value_out);
     sync_rdunlock(&sh->lock);
     return found;
@@ -201,7 +200,7 @@ static ALWAYS_INLINE int delete_hashed(libmap_shard *s, const void *key, uint64_
 {
     struct shard *sh = shard_of(s, hash);
     sync_wrlock(&sh->lock);
-    int rc = map_delete_hashed(sh->map, key, hash);
+    int rc = map_delete_hashed(sh->lock.map, key, hash);
     if (rc == LIBMAP_DELETED)
         count_change(&sh->deletes);
     sync_wrunlock(&sh->lock);
@@ -298,7 +297,7 @@ int libmap_shard_update(libmap_shard *s, const void *key, libmap_update_fn fn, v
     struct shard *sh = shard_of(s, hash);
     int delta;
     sync_wrlock(&sh->lock);
-    int rc = safe_update_locked(sh->map, key, true, hash, fn, ctx, buf.p, &delta);
+    int rc = safe_update_locked(sh->lock.map, key, true, hash, fn, ctx, buf.p, &delta);
     if (delta > 0)
         count_change(&sh->inserts);
     else if (delta < 0)
@@ -326,8 +325,8 @@ int libmap_shard_lookup_or_assign(libmap_shard *s, const void *key, const void *
     struct shard *sh = shard_of(s, hash);
     sync_wrlock(&sh->lock);
     int rc = 0;
-    if (!map_lookup_hashed(sh->map, key, hash, value_out)) { /* not inserted meanwhile */
-        rc = map_assign_hashed(sh->map, key, hash, value);
+    if (!map_lookup_hashed(sh->lock.map, key, hash, value_out)) { /* not inserted meanwhile */
+        rc = map_assign_hashed(sh->lock.map, key, hash, value);
         if (rc == LIBMAP_INSERTED) {
             count_change(&sh->inserts);
             if (value_out != NULL)
@@ -368,7 +367,7 @@ void libmap_shard_clear(libmap_shard *s)
     lock_all(s, true);
     for (size_t i = 0; i <= s->mask; i++) {
         struct shard *sh = &s->shards[i];
-        map_clear_keep_seed(sh->map);
+        map_clear_keep_seed(sh->lock.map);
         /* deletes catches up with inserts: the shard counts 0 */
         atomic_store_explicit(&sh->deletes, atomic_load_explicit(&sh->inserts,
                                                                  memory_order_relaxed),
@@ -418,7 +417,7 @@ size_t libmap_shard_foreach(libmap_shard *s, libmap_visit_fn fn, void *ctx)
     for (size_t i = 0; i <= s->mask && !stop; i++) {
         struct shard *sh = &s->shards[i];
         sync_rdlock(&sh->lock);
-        n += safe_visit_locked(sh->map, fn, ctx, &stop);
+        n += safe_visit_locked(sh->lock.map, fn, ctx, &stop);
         sync_rdunlock(&sh->lock);
     }
     return n;
@@ -434,7 +433,7 @@ int libmap_shard_snapshot(libmap_shard *s, libmap **out)
         return rc;
     lock_all(s, false);
     for (size_t i = 0; i <= s->mask && rc == 0; i++)
-        rc = safe_copy_locked(copy, s->shards[i].map);
+        rc = safe_copy_locked(copy, s->shards[i].lock.map);
     unlock_all(s, false);
     return safe_snapshot_done(copy, rc, out);
 }
