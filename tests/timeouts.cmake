@@ -50,6 +50,7 @@ set(LIBMAP_TEST_QUIET_SECONDS
   coredump_padded_strings 0.4
   coredump_panic_marker 8.0
   coredump_lock_holders 4.0
+  coredump_lock_holders_stripped 4.0
   coredump_sliced_corrupt 0.5
   coredump_sliced_corrupt-cycle 0.5
   coredump_sliced_corrupt-shared 0.5
